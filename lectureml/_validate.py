@@ -1,0 +1,109 @@
+"""Argument checks shared by every public function.
+
+Each check raises before numpy sees the data, with a message that names the
+argument, what was expected and what was given, so a student never has to
+decode a broadcasting error or an IndexError.
+"""
+
+import numbers
+
+import numpy as np
+
+FLOAT_DTYPES = (np.float32, np.float64)
+
+
+def describe(value):
+    """Short description of a value for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__} of length {len(value)}"
+    if isinstance(value, str):
+        return f"str {value!r}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def as_float_array(value, name, ndim=None, layout=None, hint=None):
+    """Return `value` as a float32/float64 ndarray, checking its number of dimensions.
+
+    Integer and bool arrays are converted to float64; float32 and float64 keep their dtype.
+    `layout` names the axes (e.g. "(N, C, H, W)") for the message; `hint` suggests a fix.
+    """
+    if not isinstance(value, np.ndarray):
+        raise TypeError(
+            f"{name} must be a numpy array{' of shape ' + layout if layout else ''}, "
+            f"got {describe(value)}; convert it with np.asarray({name}, dtype=float)"
+        )
+    if value.dtype.kind in "biu":
+        value = value.astype(np.float64)
+    elif value.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{name} must have a float32 or float64 dtype, got dtype {value.dtype}")
+    if ndim is not None and value.ndim != ndim:
+        expected = layout or f"{ndim} dimensions"
+        message = (
+            f"{name} must have {ndim} dimensions {expected}, "
+            f"got {value.ndim} dimensions with shape {value.shape}"
+        )
+        if hint:
+            message += f"; {hint}"
+        raise ValueError(message)
+    return value
+
+
+def check_shape(value, name, expected):
+    """Require `value.shape == expected` (a tuple; None entries match anything)."""
+    matches = len(value.shape) == len(expected) and all(
+        want is None or want == got for want, got in zip(expected, value.shape, strict=True)
+    )
+    if not matches:
+        shown = "(" + ", ".join("any" if e is None else str(e) for e in expected) + ")"
+        raise ValueError(f"{name} must have shape {shown}, got shape {value.shape}")
+
+
+def check_int(value, name, minimum=None):
+    """Require a Python or numpy integer (not bool, not float), at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {describe(value)}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_probability(value, name):
+    """Require a real number p with 0 <= p < 1 (a drop probability)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number in [0, 1), got {describe(value)}")
+    if not 0 <= value < 1:
+        raise ValueError(f"{name} must be in [0, 1), got {value}")
+    return float(value)
+
+
+def check_positive_number(value, name, allow_zero=False):
+    """Require a finite real number > 0 (or >= 0 when `allow_zero`)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {describe(value)}")
+    bound_ok = value >= 0 if allow_zero else value > 0
+    if not (np.isfinite(value) and bound_ok):
+        relation = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a finite number {relation}, got {value}")
+    return float(value)
+
+
+def check_generator(value, name="rng"):
+    """Require a numpy.random.Generator (never the global RNG)."""
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a numpy.random.Generator such as np.random.default_rng(0), "
+            f"got {describe(value)}"
+        )
+    return value
+
+
+def check_finite(value, name):
+    """Reject NaN and infinity, saying where the first one is."""
+    if not np.all(np.isfinite(value)):
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(value))[0])
+        raise ValueError(
+            f"{name} must be finite, got {value[where]} at index {where} "
+            f"(a diverging learning rate is the usual cause)"
+        )

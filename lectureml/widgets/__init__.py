@@ -1,0 +1,1 @@
+"""Interactive ipywidgets explorers for the notebooks, one module per topic."""
