@@ -34,19 +34,36 @@ def numerical_gradient(f, x, h=1e-5):
         raise TypeError(
             f"x must be the float array that f reads (it is perturbed in place), got {describe(x)}"
         )
+    if not x.flags.writeable:
+        raise ValueError(
+            "x must be a writeable array (it is perturbed in place), got a read-only one"
+        )
     h = check_positive_number(h, "h")
-    grad = np.zeros_like(x)
-    flat_x = x.reshape(-1)
-    flat_grad = grad.reshape(-1)
-    for i in range(flat_x.size):
-        saved = flat_x[i]
-        flat_x[i] = saved + h
-        f_plus = float(f())
-        flat_x[i] = saved - h
-        f_minus = float(f())
-        flat_x[i] = saved
-        flat_grad[i] = (f_plus - f_minus) / (2 * h)
+    grad = np.zeros(x.shape, dtype=x.dtype)
+    # Index x itself: x.reshape(-1) silently copies a non-contiguous x (e.g. a transpose),
+    # and perturbing that copy would leave f unchanged and the gradient all zeros.
+    for index in np.ndindex(x.shape):
+        saved = x[index]
+        try:
+            x[index] = saved + h
+            f_plus = _scalar_value(f)
+            x[index] = saved - h
+            f_minus = _scalar_value(f)
+        finally:
+            # x is the caller's array: leave it as found even when f raises.
+            x[index] = saved
+        grad[index] = (f_plus - f_minus) / (2 * h)
     return grad
+
+
+def _scalar_value(f):
+    """f() as a float, with a clear error when f returns an array of several values."""
+    value = f()
+    if np.ndim(value) != 0:
+        raise TypeError(
+            f"f must return a scalar (e.g. a loss, or np.sum of an output), got {describe(value)}"
+        )
+    return float(value)
 
 
 def relative_error(a, b):
