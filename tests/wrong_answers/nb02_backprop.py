@@ -1,0 +1,139 @@
+"""Plausible wrong answers to the exercises of notebook 02; each must be rejected by its check."""
+
+import numpy as np
+
+
+def _forward(X, W1, W2):
+    ones = np.ones((X.shape[0], 1))
+    A = np.hstack([ones, X]) @ W1
+    Z = np.tanh(A)
+    Y = np.hstack([ones, Z]) @ W2
+    return ones, A, Z, Y
+
+
+def backward_without_activation_derivative(X, T, W1, W2):
+    """Forgets the factor h'(a_j): the hidden deltas are just W(2) times the output deltas."""
+    ones, _, Z, Y = _forward(X, W1, W2)
+    delta_out = Y - T
+    delta_hidden = delta_out @ W2[1:].T
+    E = 0.5 * np.sum((T - Y) ** 2)
+    return E, np.hstack([ones, X]).T @ delta_hidden, np.hstack([ones, Z]).T @ delta_out
+
+
+def backward_derivative_of_activation(X, T, W1, W2):
+    """Applies tanh' to the activation z = tanh(a) instead of the pre-activation a."""
+    ones, _, Z, Y = _forward(X, W1, W2)
+    delta_out = Y - T
+    delta_hidden = (1 - np.tanh(Z) ** 2) * (delta_out @ W2[1:].T)
+    E = 0.5 * np.sum((T - Y) ** 2)
+    return E, np.hstack([ones, X]).T @ delta_hidden, np.hstack([ones, Z]).T @ delta_out
+
+
+def backward_wrong_bias_row(X, T, W1, W2):
+    """Drops the last row of W2 instead of the bias row 0 when sending deltas back."""
+    ones, A, Z, Y = _forward(X, W1, W2)
+    delta_out = Y - T
+    delta_hidden = (1 - np.tanh(A) ** 2) * (delta_out @ W2[:-1].T)
+    E = 0.5 * np.sum((T - Y) ** 2)
+    return E, np.hstack([ones, X]).T @ delta_hidden, np.hstack([ones, Z]).T @ delta_out
+
+
+def backward_flipped_sign(X, T, W1, W2):
+    """Uses t - y as the output delta: the gradient of -E, so descent would climb."""
+    ones, A, Z, Y = _forward(X, W1, W2)
+    delta_out = T - Y
+    delta_hidden = (1 - np.tanh(A) ** 2) * (delta_out @ W2[1:].T)
+    E = 0.5 * np.sum((T - Y) ** 2)
+    return E, np.hstack([ones, X]).T @ delta_hidden, np.hstack([ones, Z]).T @ delta_out
+
+
+def backward_mean_error(X, T, W1, W2):
+    """Averages over the examples instead of summing, E / N (the lecture's E is a sum)."""
+    ones, A, Z, Y = _forward(X, W1, W2)
+    N = X.shape[0]
+    delta_out = (Y - T) / N
+    delta_hidden = (1 - np.tanh(A) ** 2) * (delta_out @ W2[1:].T)
+    E = 0.5 * np.sum((T - Y) ** 2) / N
+    return E, np.hstack([ones, X]).T @ delta_hidden, np.hstack([ones, Z]).T @ delta_out
+
+
+def forward_difference(f, x, h=1e-5):
+    """One-sided (f(x + h) - f(x)) / h: correct only to O(h), not O(h^2)."""
+    grad = np.zeros_like(x)
+    base = f()
+    for index in np.ndindex(x.shape):
+        saved = x[index]
+        x[index] = saved + h
+        grad[index] = (f() - base) / h
+        x[index] = saved
+    return grad
+
+
+def central_difference_over_h(f, x, h=1e-5):
+    """Divides the central difference by h instead of 2h: every entry twice too large."""
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        saved = x[index]
+        x[index] = saved + h
+        f_plus = f()
+        x[index] = saved - h
+        f_minus = f()
+        x[index] = saved
+        grad[index] = (f_plus - f_minus) / h
+    return grad
+
+
+def central_difference_not_restored(f, x, h=1e-5):
+    """Leaves each entry at x - h, so later entries are differentiated at a shifted point."""
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        saved = x[index]
+        x[index] = saved + h
+        f_plus = f()
+        x[index] = saved - h
+        f_minus = f()
+        grad[index] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def central_difference_fixed_step(f, x, h=1e-5):
+    """Ignores the argument h and always uses 1e-5."""
+    step = 1e-5
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        saved = x[index]
+        x[index] = saved + step
+        f_plus = f()
+        x[index] = saved - step
+        f_minus = f()
+        x[index] = saved
+        grad[index] = (f_plus - f_minus) / (2 * step)
+    return grad
+
+
+def relative_error_elementwise(a, b):
+    """The largest elementwise |a - b| / (|a| + |b|): dominated by tiny entries."""
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-300)))
+
+
+def relative_error_one_sided(a, b):
+    """||a - b|| / ||a||: not symmetric, and 2 (not 1) for opposite arrays."""
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a), 1e-300))
+
+
+WRONG_ANSWERS = {
+    "02-backward": [
+        backward_without_activation_derivative,
+        backward_derivative_of_activation,
+        backward_wrong_bias_row,
+        backward_flipped_sign,
+        backward_mean_error,
+    ],
+    "02-central-differences": [
+        forward_difference,
+        central_difference_over_h,
+        central_difference_not_restored,
+        central_difference_fixed_step,
+    ],
+    "02-relative-error": [relative_error_elementwise, relative_error_one_sided],
+}
