@@ -1,0 +1,94 @@
+"""Checks of notebook 01 (forward pass): the vectorised forward pass and the shapes exercise."""
+
+import numbers
+
+import numpy as np
+
+from lectureml import activations
+from lectureml.grading import function_check, value_check
+
+
+def _network(rng, D, M, K, N):
+    X = rng.standard_normal((N, D))
+    W1 = rng.standard_normal((D + 1, M))
+    W2 = rng.standard_normal((M + 1, K))
+    return X, W1, W2
+
+
+def forward_cases(rng):
+    """Several sizes and activation pairs, one example alone, and D = M = K so that swapped
+    matrices still multiply (and must be caught by their values, not by a shape error)."""
+    return [
+        (*_network(rng, 3, 4, 2, 5), activations.tanh, activations.identity),
+        (*_network(rng, 2, 4, 1, 7), activations.sigmoid, activations.sigmoid),
+        (*_network(rng, 5, 3, 4, 6), activations.relu, activations.softmax),
+        (*_network(rng, 1, 2, 1, 1), activations.tanh, activations.identity),
+        (*_network(rng, 3, 3, 3, 4), activations.sigmoid, activations.identity),
+    ]
+
+
+@function_check("01-forward-bias-trick", cases=forward_cases, rtol=1e-6, atol=1e-9)
+def forward_bias_trick_reference(X, W1, W2, h, sigma):
+    """Y = sigma([1, h([1, X] W1)] W2), with X (N, D), W1 (D+1, M), W2 (M+1, K)."""
+    ones = np.ones((X.shape[0], 1))
+    hidden = h(np.hstack([ones, X]) @ W1)
+    return sigma(np.hstack([ones, hidden]) @ W2)
+
+
+# D = 784 inputs, M = 100 hidden units, K = 10 outputs, a minibatch of N = 32.
+_D, _M, _K, _N = 784, 100, 10, 32
+EXPECTED_SHAPES = {
+    "X": (_N, _D),
+    "X_with_bias": (_N, _D + 1),
+    "W1": (_D + 1, _M),
+    "A": (_N, _M),
+    "Z": (_N, _M),
+    "Z_with_bias": (_N, _M + 1),
+    "W2": (_M + 1, _K),
+    "B": (_N, _K),
+    "Y": (_N, _K),
+}
+
+
+def _as_shape(value):
+    """The shape as a tuple of ints, or None when it is not a sequence of integers."""
+    if not isinstance(value, (tuple, list)):
+        return None
+    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in value):
+        return None
+    return tuple(int(n) for n in value)
+
+
+def _hint(got, want):
+    """What kind of mistake turns `want` into `got`, without saying what `want` is."""
+    if len(got) != len(want):
+        return "it should have as many axes as the array it describes"
+    if got == want[::-1]:
+        return "its axes are the wrong way round: examples are rows here"
+    off_by_one = [g - w for g, w in zip(got, want, strict=True)]
+    if sorted(off_by_one) == [-1, 0]:
+        return "count the bias unit: with x_0 = 1 and z_0 = 1 the sums start at 0"
+    if sorted(off_by_one) == [0, 1]:
+        return "it counts a bias unit where there is none (only inputs to a layer get one)"
+    return "follow the product [1 X] W1, then [1 Z] W2, one factor at a time"
+
+
+@value_check("01-shapes")
+def judge_shapes(shapes):
+    """Every intermediate of the forward pass for D, M, K, N = 784, 100, 10, 32."""
+    if not isinstance(shapes, dict):
+        return False, "shapes must be a dict from array names to shape tuples"
+    if set(shapes) != set(EXPECTED_SHAPES):
+        missing = sorted(set(EXPECTED_SHAPES) - set(shapes))
+        extra = sorted(set(shapes) - set(EXPECTED_SHAPES))
+        return False, f"shapes has missing keys {missing} and unexpected keys {extra}"
+    for key, want in EXPECTED_SHAPES.items():
+        got = _as_shape(shapes[key])
+        if got is None:
+            return False, f"shapes[{key!r}] must be a tuple of ints, got {shapes[key]!r}"
+        if got != want:
+            return False, f"shapes[{key!r}] = {got} is not right: {_hint(got, want)}"
+    return True, ""
+
+
+value_check("01-n-parameters", expected=(_D + 1) * _M + (_M + 1) * _K)
