@@ -1,0 +1,5 @@
+"""`python -m lectureml.grading ...` is the same as `lectureml-grade ...`."""
+
+from lectureml.grading.cli import main
+
+raise SystemExit(main())

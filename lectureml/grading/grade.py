@@ -1,0 +1,382 @@
+"""Grade a class: rebuild each submission from the source, run it, decide, write grades.csv.
+
+Layout of the submissions directory, one folder per student holding the notebooks under the
+file names of the source notebooks (other files are ignored):
+
+    submissions/
+        alice/fixture.ipynb
+        bob/fixture.ipynb
+
+Each submission is rebuilt from the instructor's source: only the student's solution cells
+(matched by nbgrader grade_id) are taken, every other cell, test cells included, comes from
+the source, so an edited or deleted test cell changes nothing (the feedback says so). A
+missing solution cell is graded as the released stub; extra or reordered cells are ignored.
+The rebuilt notebook runs on a temporary copy (the submission file is only read) in a fresh
+kernel, and the hidden tests' records are decided here, in the grader's process.
+
+Statuses in grades.csv (STATUSES below): passed, failed, error, timeout, kernel_died,
+missing, invalid_notebook, manual. An autograded exercise earns all its points when it
+passed and none otherwise; a manual one has empty points for a person to fill in.
+"""
+
+import copy
+import csv
+import json
+import os
+import queue
+import re
+import stat
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lectureml.grading import records as record_format
+from lectureml.grading.feedback import format_points, write_feedback
+from lectureml.grading.notebook import (
+    find_exercises,
+    grade_id,
+    is_solution_cell,
+    is_test_cell,
+    notebook_paths,
+    read_source,
+    solution_stub,
+    source_text,
+    strip_hidden_tests,
+)
+from lectureml.grading.registry import get_check
+from lectureml.grading.runner import resolve_kernel_user, run_notebook
+from lectureml.grading.verdict import decide
+
+STATUSES = {
+    "passed": "the tests ran without error and every hidden check accepted the answer",
+    "failed": "a visible assert failed, or a hidden check rejected the answer or got none",
+    "error": "the test cell raised another exception (NotImplementedError, NameError, ...)",
+    "timeout": "a cell of the exercise exceeded --timeout-cell, or the notebook its budget",
+    "kernel_died": "the kernel died (os._exit, a crash) before the exercise's tests finished",
+    "missing": "the student's folder has no file for this notebook",
+    "invalid_notebook": "the file is empty, not JSON, or not an nbformat 4 notebook",
+    "manual": "graded by a person: points left empty",
+}
+CSV_COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "status")
+MAX_SUBMISSION_BYTES = 100 * 2**20
+_CELL_FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
+
+
+class InvalidNotebook(ValueError):
+    """A submission that cannot be read as a notebook."""
+
+
+class SetupError(ValueError):
+    """A problem of the instructor's source or arguments: grading does not start."""
+
+
+@dataclass(frozen=True)
+class GradeSettings:
+    cell_timeout: float = 60
+    notebook_timeout: float = 600
+    memory_limit_mb: int | None = 4096
+    kernel_user: str | None = "nobody"
+    jobs: int | None = None
+
+
+@dataclass
+class ExerciseResult:
+    exercise: object
+    status: str
+    points: float | None
+    details: list = field(default_factory=list)
+
+
+@dataclass
+class SubmissionResult:
+    student: str
+    notebook: str
+    results: list
+    notes: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class SourceNotebook:
+    """An instructor notebook and its exercises, checked once before grading starts."""
+
+    path: Path
+    nb: object
+    exercises: list
+
+    @property
+    def name(self):
+        return self.path.name
+
+    @classmethod
+    def load(cls, path):
+        nb = read_source(path)
+        try:
+            exercises = find_exercises(nb.cells)
+            for index, cell in enumerate(nb.cells):
+                if is_solution_cell(cell):
+                    solution_stub(cell, f"cell {index} ({grade_id(cell)})")
+            for exercise in exercises:
+                for name in exercise.checks:
+                    check = get_check(name)
+                    if check.kind == "function":
+                        check.reference_outputs()  # once, before the threads start
+        except (ValueError, LookupError) as error:
+            raise SetupError(f"{path}: {error}") from None
+        return cls(Path(path), nb, exercises)
+
+
+def load_submission_cells(path):
+    """The cells (dicts) of a student's notebook file; InvalidNotebook when unreadable."""
+    size = path.stat().st_size
+    if size > MAX_SUBMISSION_BYTES:
+        raise InvalidNotebook(f"the file has {size} bytes, more than a notebook should")
+    data = path.read_bytes()
+    if not data.strip():
+        raise InvalidNotebook("the file is empty")
+    try:
+        nb = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise InvalidNotebook(f"the file is not valid JSON ({str(error)[:200]})") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise InvalidNotebook("the file is JSON but not a notebook (it has no list of cells)")
+    if nb.get("nbformat") != 4:
+        raise InvalidNotebook(f"nbformat {nb.get('nbformat')!r} is not 4; save it with JupyterLab")
+    return [cell for cell in nb["cells"] if isinstance(cell, dict)]
+
+
+def rebuild(source, student_cells):
+    """The notebook to run: the source with the student's solution cells; and notes."""
+    submitted, nb, notes = {}, copy.deepcopy(source.nb), []
+    for cell in student_cells:
+        name = grade_id(cell)
+        if name in submitted and name is not None:
+            notes.append(f"Your notebook has several cells '{name}'; the first one was graded.")
+        submitted.setdefault(name, cell)
+    for cell in nb.cells:
+        name, student = grade_id(cell), submitted.get(grade_id(cell))
+        if is_solution_cell(cell):
+            if student is None:
+                notes.append(f"Your notebook has no cell '{name}'; it was graded as left blank.")
+                cell.source = solution_stub(cell)
+            elif student.get("cell_type") != cell.cell_type:
+                notes.append(f"Cell '{name}' is not a {cell.cell_type} cell; graded as blank.")
+                cell.source = solution_stub(cell)
+            else:
+                cell.source = source_text(student)
+        elif is_test_cell(cell):
+            if student is None:
+                notes.append(f"Test cell '{name}' was deleted; the original tests were run.")
+            elif source_text(student).strip() != strip_hidden_tests(source_text(cell)).strip():
+                notes.append(f"Test cell '{name}' was edited; the original tests were run.")
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nb, notes
+
+
+def _failure_in_visible_tests(exercise, cell_run):
+    """True when the test cell's own frame that raised is a visible line (not hidden)."""
+    for count, line in _CELL_FRAME.findall(cell_run.traceback):
+        if int(count) == cell_run.execution_count:
+            return int(line) not in exercise.hidden_lines
+    return False
+
+
+def _records_of(run, exercise, parsed_records):
+    test_run = run.cells[exercise.cell_index]
+    earlier = [c.records_end for i, c in run.cells.items() if i < exercise.cell_index]
+    start = max(earlier, default=0)
+    return [r for offset, r in parsed_records if start <= offset < test_run.records_end]
+
+
+def _error_text(cell_run):
+    return f"{cell_run.ename}: {cell_run.evalue}" if cell_run.evalue else cell_run.ename
+
+
+def score(exercise, nb, run, parsed_records):
+    """The ExerciseResult of one exercise of an executed submission."""
+    if exercise.manual:
+        return ExerciseResult(exercise, "manual", None)
+    details = []
+    for index in exercise.span[:-1]:
+        cell_run = run.cells.get(index)
+        cell = nb.cells[index]
+        if cell_run and cell_run.status == "error" and is_solution_cell(cell):
+            details.append(f"Your cell '{grade_id(cell)}' raised {_error_text(cell_run)}")
+    test_run = run.cells.get(exercise.cell_index)
+    span_runs = [run.cells[i] for i in exercise.span if i in run.cells]
+    earlier_runs = [c for i, c in run.cells.items() if i < exercise.cell_index]
+    failed = ExerciseResult(exercise, "failed", 0.0, details)
+    if test_run is None:
+        if run.budget_exceeded:
+            details.append("The notebook ran out of its time budget before these tests finished.")
+            return ExerciseResult(exercise, "timeout", 0.0, details)
+        if any(c.status == "kernel_died" for c in earlier_runs):
+            details.append("The kernel died before these tests ran.")
+            return ExerciseResult(exercise, "kernel_died", 0.0, details)
+        details.append("These tests could not be run (the instructor has the details).")
+        return ExerciseResult(exercise, "error", 0.0, details)
+    if test_run.status == "kernel_died":
+        details.append("The kernel died while these tests ran.")
+        return ExerciseResult(exercise, "kernel_died", 0.0, details)
+    if any(c.status == "timeout" for c in span_runs):
+        details.append("A cell ran past the time limit and was interrupted.")
+        return ExerciseResult(exercise, "timeout", 0.0, details)
+    if test_run.status == "error":
+        if _failure_in_visible_tests(exercise, test_run):
+            details.append(f"Visible test: {_error_text(test_run)}")
+        else:
+            details.append(f"The hidden tests raised {test_run.ename}.")
+        status = "failed" if test_run.ename == "AssertionError" else "error"
+        return ExerciseResult(exercise, status, 0.0, details)
+    cell_records = _records_of(run, exercise, parsed_records)
+    for name in exercise.checks:
+        found = [r for r in cell_records if r.get("check") == name]
+        if not found:
+            details.append(f"No answer reached check '{name}' (was `expect` replaced?).")
+            return failed
+        for record in found:
+            verdict = decide(record)
+            if not verdict.ok:
+                details.append(verdict.feedback)
+                return failed
+    return ExerciseResult(exercise, "passed", exercise.points, details)
+
+
+def grade_submission(source, student, path, settings, kernel_user=None):
+    """SubmissionResult of one student's file for one source notebook."""
+    started = time.perf_counter()
+    result = SubmissionResult(student, source.name, [])
+
+    def every_exercise(status, note):
+        result.notes.append(note)
+        result.results = [ExerciseResult(e, status, 0.0) for e in source.exercises]
+        return result
+
+    if not path.is_file():
+        return every_exercise("missing", f"No file {source.name} was submitted.")
+    try:
+        cells = load_submission_cells(path)
+    except InvalidNotebook as error:
+        return every_exercise("invalid_notebook", f"{source.name} could not be read: {error}.")
+    try:
+        nb, result.notes = rebuild(source, cells)
+        run = run_notebook(
+            nb,
+            cell_timeout=settings.cell_timeout,
+            notebook_timeout=settings.notebook_timeout,
+            memory_limit_mb=settings.memory_limit_mb,
+            kernel_user=kernel_user,
+            record=True,
+        )
+    except Exception as error:  # one submission must never stop the class's grading
+        print(f"warning: {student}/{source.name}: {type(error).__name__}: {error}", file=sys.stderr)
+        return every_exercise("error", f"{source.name} could not be run by the grader.")
+    if run.problem:
+        print(f"warning: {student}/{source.name}: {run.problem}", file=sys.stderr)
+    parsed = record_format.parse(run.records)
+    result.results = [score(exercise, nb, run, parsed) for exercise in source.exercises]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def write_grades(results, path):
+    """grades.csv: one row per (student, notebook, exercise), in a fixed order."""
+    rows = []
+    for submission in sorted(results, key=lambda s: (s.student, s.notebook)):
+        for item in submission.results:
+            rows.append(
+                (
+                    submission.student,
+                    submission.notebook,
+                    item.exercise.grade_id,
+                    format_points(item.points),
+                    format_points(item.exercise.points),
+                    item.status,
+                )
+            )
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(rows)
+
+
+def _readable_by_others(path):
+    path = Path(path).resolve()
+    if not path.stat().st_mode & stat.S_IROTH:
+        return False
+    return all(parent.stat().st_mode & stat.S_IXOTH for parent in path.parents)
+
+
+def find_students(submissions_dir):
+    return sorted(
+        entry.name
+        for entry in Path(submissions_dir).iterdir()
+        if entry.is_dir() and not entry.name.startswith(".")
+    )
+
+
+def kernel_user_slots(names, jobs, log):
+    """The kernel user of each of the `jobs` parallel jobs (None: the grader's own user).
+
+    `names` is "nobody" or "grader1,grader2,..."; jobs beyond the names share them.
+    """
+    users = []
+    for name in (names or "").split(","):
+        user, how = resolve_kernel_user(name.strip())
+        log(how)
+        if user is None:
+            return [None] * jobs
+        users.append(user)
+    if len(users) < jobs:
+        log(
+            f"note: {jobs} parallel jobs share {len(users)} kernel user(s), so a submission "
+            f"could disturb another graded at the same time; give each job its own user "
+            f"(--kernel-user user1,user2,...) or grade with --jobs {len(users)}"
+        )
+    return [users[slot % len(users)] for slot in range(jobs)]
+
+
+def grade_class(source, submissions_dir, out_dir, settings=GradeSettings(), log=None):
+    """Grade every student folder of submissions_dir against the source notebook(s).
+
+    Writes out_dir/grades.csv and out_dir/feedback/<student>.md; returns the
+    SubmissionResults. `log(message)` receives progress lines.
+    """
+    log = log or (lambda message: None)
+    sources = [SourceNotebook.load(path) for path in notebook_paths([source])]
+    if not sources:
+        raise SetupError(f"no notebooks found in {source}")
+    if not Path(submissions_dir).is_dir():
+        raise SetupError(f"submissions directory {submissions_dir} does not exist")
+    jobs = settings.jobs or os.cpu_count() or 1
+    slots = queue.Queue()
+    for user in kernel_user_slots(settings.kernel_user, jobs, log):
+        slots.put(user)
+        if user is not None and any(_readable_by_others(item.path) for item in sources):
+            log(f"warning: the sources are readable by {user.name}; chmod -R o-rwx them")
+    students = find_students(submissions_dir)
+    tasks = [(item, student) for student in students for item in sources]
+
+    def grade_one(task):
+        item, student = task
+        path = Path(submissions_dir) / student / item.name
+        kernel_user = slots.get()
+        try:
+            result = grade_submission(item, student, path, settings, kernel_user)
+        finally:
+            slots.put(kernel_user)
+        earned = sum(r.points or 0 for r in result.results if r.status != "manual")
+        log(f"{student}/{item.name}: {format_points(earned)} points ({result.seconds:.1f} s)")
+        return result
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(grade_one, tasks))
+    out_dir = Path(out_dir)
+    (out_dir / "feedback").mkdir(parents=True, exist_ok=True)
+    write_grades(results, out_dir / "grades.csv")
+    for student in students:
+        write_feedback(student, [r for r in results if r.student == student], out_dir / "feedback")
+    return results

@@ -1,0 +1,95 @@
+"""The student's self-check: run a notebook's visible tests and say which exercises pass.
+
+It runs the notebook as saved on disk, top to bottom in a fresh kernel (save first), so it
+sees exactly what a grader would run, not the state of the student's own kernel.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from lectureml.grading.expectations import RECORD_ENV
+from lectureml.grading.feedback import points_text, truncate
+from lectureml.grading.notebook import find_exercises
+from lectureml.grading.runner import NESTED_ENV, run_notebook
+
+SESSION_ENV = "JPY_SESSION_NAME"  # JupyterLab sets it to the notebook's path
+
+
+@dataclass(frozen=True)
+class SelfCheckResult:
+    """status: pass, fail, todo (raises NotImplementedError), error, timeout, not run, manual."""
+
+    grade_id: str
+    points: float
+    status: str
+    message: str = ""
+
+
+def _outcome(exercise, run):
+    if exercise.manual:
+        return "manual", "a person grades this answer"
+    span = [run.cells[i] for i in exercise.span if i in run.cells]
+    test = run.cells.get(exercise.cell_index)
+    if any(c.ename == "NotImplementedError" for c in span):
+        return "todo", "not done yet (NotImplementedError)"
+    if any(c.status == "timeout" for c in span):
+        return "timeout", "a cell ran past the time limit and was interrupted"
+    if test is None or test.status == "kernel_died":
+        return "not run", "the kernel died or the notebook ran out of time before this test"
+    if test.status == "ok":
+        return "pass", ""
+    status = "fail" if test.ename == "AssertionError" else "error"
+    return status, truncate(f"{test.ename}: {test.evalue}", 300)
+
+
+def self_check(path, cell_timeout=60, notebook_timeout=1800):
+    """[SelfCheckResult] for every exercise of the notebook at `path`."""
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    run = run_notebook(
+        nb,
+        cell_timeout=cell_timeout,
+        notebook_timeout=notebook_timeout,
+        cwd=path.resolve().parent,
+    )
+    if run.problem:
+        raise RuntimeError(f"could not run {path.name}: {run.problem}")
+    return [
+        SelfCheckResult(exercise.grade_id, exercise.points, *_outcome(exercise, run))
+        for exercise in find_exercises(nb.cells)
+    ]
+
+
+def format_report(name, results):
+    auto = [r for r in results if r.status != "manual"]
+    passed = [r for r in auto if r.status == "pass"]
+    lines = [f"{name}: {len(passed)} of {len(auto)} exercises pass their visible tests"]
+    for result in results:
+        line = f"  [{result.status}] {result.grade_id} ({points_text(result.points)})"
+        lines.append(f"{line}: {result.message}" if result.message else line)
+    return "\n".join(lines)
+
+
+def _current_notebook():
+    session = os.environ.get(SESSION_ENV, "")
+    for candidate in (Path(session), Path.cwd() / Path(session).name):
+        if session and candidate.suffix == ".ipynb" and candidate.is_file():
+            return candidate
+    raise ValueError("cannot tell which notebook this is; call check('NAME.ipynb') with its path")
+
+
+def check(path=None, cell_timeout=60):
+    """Run the visible tests of a notebook (default: the one this kernel belongs to).
+
+    Save the notebook first: the saved file runs top to bottom in a fresh kernel. Prints one
+    line per exercise; returns None. Inside a kernel started by the grader (or by another
+    check) it does nothing, so a notebook may keep a `check()` cell.
+    """
+    if os.environ.get(NESTED_ENV) or os.environ.get(RECORD_ENV):
+        print("check() does nothing while the notebook is being graded or checked")
+        return
+    notebook = Path(path) if path is not None else _current_notebook()
+    print(format_report(notebook.name, self_check(notebook, cell_timeout)))

@@ -1,0 +1,86 @@
+"""The lectureml-grade command line and the students' self-check."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from grading_fixtures.builder import SOURCE, SUBMISSIONS
+
+from lectureml.grading import check
+from lectureml.grading.cli import main
+from lectureml.grading.runner import NESTED_ENV
+from lectureml.grading.selfcheck import SESSION_ENV, _current_notebook
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "lectureml-grade"
+
+
+def test_console_script_and_module_both_run_the_cli():
+    assert CONSOLE_SCRIPT.exists(), "run: pip install -e . (the console script is missing)"
+    for command in ([str(CONSOLE_SCRIPT)], [sys.executable, "-m", "lectureml.grading"]):
+        done = subprocess.run([*command, "--help"], capture_output=True, text=True, check=False)
+        assert done.returncode == 0
+        assert "{release,grade,check}" in done.stdout
+
+
+def test_release_command_writes_the_student_version(tmp_path, capsys):
+    assert main(["release", str(SOURCE.parent), "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == f"{tmp_path / 'fixture.ipynb'}\n"
+    assert (tmp_path / "fixture.ipynb").read_bytes() == (
+        SUBMISSIONS / "blank" / "fixture.ipynb"
+    ).read_bytes()
+
+
+def test_command_errors_are_one_line_with_exit_code_2(tmp_path, capsys):
+    assert main(["release", str(tmp_path / "nothing.ipynb"), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("lectureml-grade release: source ") and "nothing.ipynb" in error
+    assert main(["grade", "--source", str(SOURCE), str(tmp_path / "no"), "--out", "x"]) == 2
+    assert "submissions directory" in capsys.readouterr().err
+
+
+def test_grade_options_are_validated(capsys):
+    with pytest.raises(SystemExit):
+        main(["grade", "--source", "s", "subs", "--out", "o", "--jobs", "0"])
+    assert "--jobs: must be > 0, got 0" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_check_command_reports_each_exercise(tmp_path):
+    for student, code in (("correct", 0), ("blank", 1)):
+        notebook = shutil.copy(SUBMISSIONS / student / "fixture.ipynb", tmp_path / "fixture.ipynb")
+        command = [str(CONSOLE_SCRIPT), "check", str(notebook), "--timeout-cell", "30"]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert done.returncode == code, done.stderr
+        lines = done.stdout.splitlines()
+        if student == "correct":
+            assert lines[0].endswith("fixture.ipynb: 3 of 3 exercises pass their visible tests")
+            assert lines[1] == "  [pass] fixture-relu-tests (2 points)"
+        else:
+            assert lines[0].endswith("fixture.ipynb: 0 of 3 exercises pass their visible tests")
+            assert lines[1] == (
+                "  [todo] fixture-relu-tests (2 points): not done yet (NotImplementedError)"
+            )
+        assert lines[-1] == "  [manual] fixture-explain (1 point): a person grades this answer"
+
+
+def test_check_does_nothing_inside_a_kernel_the_grader_started(monkeypatch, capsys):
+    monkeypatch.setenv(NESTED_ENV, "1")
+    check("does-not-exist.ipynb")
+    assert capsys.readouterr().out == (
+        "check() does nothing while the notebook is being graded or checked\n"
+    )
+
+
+def test_check_finds_the_notebook_of_the_jupyterlab_session(monkeypatch, tmp_path):
+    notebook = tmp_path / "04-convolution.ipynb"
+    notebook.write_text("{}")
+    monkeypatch.setenv(SESSION_ENV, str(notebook))
+    assert _current_notebook() == notebook
+    monkeypatch.setenv(SESSION_ENV, "some/server/path/04-convolution.ipynb")
+    monkeypatch.chdir(tmp_path)
+    assert _current_notebook() == tmp_path / "04-convolution.ipynb"
+    monkeypatch.delenv(SESSION_ENV)
+    with pytest.raises(ValueError, match=r"call check\('NAME.ipynb'\) with its path"):
+        _current_notebook()
