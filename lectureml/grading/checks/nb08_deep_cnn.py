@@ -1,0 +1,332 @@
+"""Checks of notebook 08 (deep CNN): build LeNet-5, predict its shapes, choose hyperparameters.
+
+"08-lenet-model": `describe_network(model)` of the student's network, judged against the
+    specification below (layer types, their settings, parameter shapes, a forward pass).
+"08-lenet-shapes": each layer's output shape for one 28 x 28 digit, without the batch axis.
+"08-lenet-parameters": each layer's number of trainable parameters (weights and biases).
+"08-hyperparameters": {"learning_rate", "momentum", "batch_size"}; the grader builds
+    `judge_network` with seed JUDGE_SEED, trains it JUDGE_EPOCHS epochs on the first
+    JUDGE_TRAIN_SIZE training digits and scores it on the 1,000 test digits. Regrading is
+    identical and nothing the student trains on the test split can help.
+"""
+
+import warnings
+
+import numpy as np
+
+from lectureml import layers, optim, training
+from lectureml.data import load_mnist_subset
+from lectureml.grading import value_check
+
+# LeNet-5 (LeCun et al., 1998) as modern code writes it: ReLU units and max pooling.
+# (layer type, settings that must match), in order.
+LENET_SPECIFICATION = [
+    ("Conv2D", {"in_channels": 1, "out_channels": 6, "kernel_size": 5, "stride": 1, "padding": 2}),
+    ("ReLU", {}),
+    ("MaxPool2D", {"size": 2, "stride": 2}),
+    ("Conv2D", {"in_channels": 6, "out_channels": 16, "kernel_size": 5, "stride": 1, "padding": 0}),
+    ("ReLU", {}),
+    ("MaxPool2D", {"size": 2, "stride": 2}),
+    ("Flatten", {}),
+    ("Dense", {"in_features": 400, "out_features": 120}),
+    ("ReLU", {}),
+    ("Dense", {"in_features": 120, "out_features": 84}),
+    ("ReLU", {}),
+    ("Dense", {"in_features": 84, "out_features": 10}),
+]
+LENET_INPUT_SHAPE = (1, 28, 28)
+
+_LAYER_CLASSES = {
+    cls.__name__: cls
+    for cls in (
+        layers.Conv2D,
+        layers.Dense,
+        layers.MaxPool2D,
+        layers.AvgPool2D,
+        layers.ReLU,
+        layers.Sigmoid,
+        layers.Tanh,
+        layers.Dropout,
+        layers.Flatten,
+    )
+}
+_SETTINGS = {
+    "Conv2D": ("in_channels", "out_channels", "kernel_size", "stride", "padding"),
+    "Dense": ("in_features", "out_features"),
+    "MaxPool2D": ("size", "stride"),
+    "AvgPool2D": ("size", "stride"),
+    "Dropout": ("p",),
+}
+
+
+def describe_network(model):
+    """Plain-data description of a Sequential, for `expect("08-lenet-model", ...)`.
+
+    Returns:
+        dict with "layers": one {"type", settings..., "parameters": {name: shape}} per
+        layer (type "other: <class>" for anything that is not a lectureml layer), and
+        "output_shape": the shape of model.forward on two blank digits, or the error text.
+    """
+    if not isinstance(model, layers.Sequential):
+        return {"layers": [], "output_shape": f"not a Sequential: {type(model).__name__}"}
+    described = []
+    for layer in model.layers:
+        name = type(layer).__name__
+        if _LAYER_CLASSES.get(name) is not type(layer):
+            described.append({"type": f"other: {name}", "parameters": {}})
+            continue
+        entry = {"type": name}
+        for setting in _SETTINGS.get(name, ()):
+            entry[setting] = getattr(layer, setting)
+        entry["parameters"] = {key: tuple(value.shape) for key, value in layer.params.items()}
+        described.append(entry)
+    try:
+        blank = np.zeros((2, *LENET_INPUT_SHAPE), dtype=model.dtype or np.float32)
+        output_shape = tuple(model.forward(blank, training=False).shape)
+    except Exception as error:  # a broken student model must still be described
+        output_shape = f"{type(error).__name__}: {error}"[:200]
+    return {"layers": described, "output_shape": output_shape}
+
+
+def _parameter_shapes(kind, settings):
+    if kind == "Conv2D":
+        size = settings["kernel_size"]
+        return {
+            "W": (settings["out_channels"], settings["in_channels"], size, size),
+            "b": (settings["out_channels"],),
+        }
+    if kind == "Dense":
+        return {
+            "W": (settings["in_features"], settings["out_features"]),
+            "b": (settings["out_features"],),
+        }
+    return {}
+
+
+def _as_shape(value):
+    """A tuple of ints from a list/tuple of integers, else None."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in value):
+        return None
+    return tuple(int(n) for n in value)
+
+
+@value_check("08-lenet-model")
+def judge_lenet_model(description):
+    if not isinstance(description, dict) or not isinstance(description.get("layers"), list):
+        return False, "pass describe_network(lenet), where lenet is your Sequential"
+    got = description["layers"]
+    if not got:
+        return False, f"lenet must be a Sequential of layers ({description.get('output_shape')})"
+    if len(got) != len(LENET_SPECIFICATION):
+        return False, (
+            f"the specification has {len(LENET_SPECIFICATION)} layers (count every ReLU, "
+            f"pooling and Flatten), your network has {len(got)}"
+        )
+    for index, (entry, (kind, settings)) in enumerate(zip(got, LENET_SPECIFICATION, strict=True)):
+        if not isinstance(entry, dict):
+            return False, f"layer {index} could not be read"
+        if entry.get("type") != kind:
+            return (
+                False,
+                f"layer {index} is a {entry.get('type')}, the specification asks for a {kind}",
+            )
+        for setting, wanted in settings.items():
+            if entry.get(setting) != wanted:
+                return (
+                    False,
+                    f"layer {index} ({kind}) has {setting}={entry.get(setting)!r}, "
+                    f"which does not match the specification",
+                )
+        parameters = entry.get("parameters")
+        if not isinstance(parameters, dict):
+            return False, f"layer {index} ({kind}) has unreadable parameters"
+        shapes = {key: _as_shape(value) for key, value in parameters.items()}
+        if shapes != _parameter_shapes(kind, settings):
+            return (
+                False,
+                f"layer {index} ({kind}) has parameters of shapes {shapes}, "
+                f"which do not fit its settings",
+            )
+    if _as_shape(description.get("output_shape")) != (2, 10):
+        return False, (
+            f"a forward pass of two digits must give logits of shape (2, 10), "
+            f"got {description.get('output_shape')}"
+        )
+    return True, ""
+
+
+def lenet_reference_shapes():
+    """Output shape of every LENET_SPECIFICATION layer for one digit (no batch axis)."""
+    channels, height, width = LENET_INPUT_SHAPE
+    shapes = []
+    for kind, settings in LENET_SPECIFICATION:
+        if kind == "Conv2D":
+            channels = settings["out_channels"]
+            height = (height + 2 * settings["padding"] - settings["kernel_size"]) // settings[
+                "stride"
+            ] + 1
+            width = (width + 2 * settings["padding"] - settings["kernel_size"]) // settings[
+                "stride"
+            ] + 1
+            shapes.append((channels, height, width))
+        elif kind == "MaxPool2D":
+            height = (height - settings["size"]) // settings["stride"] + 1
+            width = (width - settings["size"]) // settings["stride"] + 1
+            shapes.append((channels, height, width))
+        elif kind == "Flatten":
+            channels, height, width = channels * height * width, None, None
+            shapes.append((channels,))
+        elif kind == "Dense":
+            channels = settings["out_features"]
+            shapes.append((channels,))
+        else:
+            shapes.append(shapes[-1])
+    return shapes
+
+
+def lenet_reference_parameters():
+    """Trainable numbers of every LENET_SPECIFICATION layer."""
+    return [
+        sum(int(np.prod(shape)) for shape in _parameter_shapes(kind, settings).values())
+        for kind, settings in LENET_SPECIFICATION
+    ]
+
+
+def _judge_per_layer(answer, expected, what, convert):
+    if not isinstance(answer, (list, tuple)):
+        return False, f"give a list with one {what} per layer"
+    if len(answer) != len(expected):
+        return False, f"give one {what} per layer: {len(expected)} entries, got {len(answer)}"
+    for index, (got, want) in enumerate(zip(answer, expected, strict=True)):
+        converted = convert(got)
+        if converted is None:
+            return False, f"entry {index} is {got!r}, which is not a {what}"
+        if converted != want:
+            return False, f"the {what} of layer {index} is not right (and maybe later ones)"
+    return True, ""
+
+
+def _as_count(value):
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    return None
+
+
+@value_check("08-lenet-shapes")
+def judge_lenet_shapes(shapes):
+    return _judge_per_layer(shapes, lenet_reference_shapes(), "shape", _as_shape)
+
+
+@value_check("08-lenet-parameters")
+def judge_lenet_parameters(counts):
+    return _judge_per_layer(counts, lenet_reference_parameters(), "parameter count", _as_count)
+
+
+# The hyperparameter exercise: a fixed small network, seed, data and epoch count.
+JUDGE_SEED = 0
+JUDGE_EPOCHS = 2
+JUDGE_TRAIN_SIZE = 2000
+JUDGE_THRESHOLD = 0.88
+HYPERPARAMETER_KEYS = ("learning_rate", "momentum", "batch_size")
+BATCH_SIZE_RANGE = (8, JUDGE_TRAIN_SIZE)
+
+
+def judge_network(rng):
+    """The small CNN the hyperparameter exercise trains (3,898 parameters)."""
+    return layers.Sequential(
+        layers.Conv2D(1, 6, 5, rng),
+        layers.ReLU(),
+        layers.MaxPool2D(2),
+        layers.Conv2D(6, 12, 5, rng),
+        layers.ReLU(),
+        layers.MaxPool2D(2),
+        layers.Flatten(),
+        layers.Dense(192, 10, rng),
+    )
+
+
+def _hyperparameter_problem(hyperparameters):
+    """What is wrong with the answer's form, or "" when it can be trained."""
+    if not isinstance(hyperparameters, dict) or set(hyperparameters) != set(HYPERPARAMETER_KEYS):
+        return f"give a dict with exactly the keys {list(HYPERPARAMETER_KEYS)}"
+    lr, momentum, batch_size = (hyperparameters[key] for key in HYPERPARAMETER_KEYS)
+    real = (int, float, np.integer, np.floating)
+    if isinstance(lr, bool) or not isinstance(lr, real) or not 0 < float(lr) <= 10:
+        return f"learning_rate must be a number in (0, 10], got {lr!r}"
+    if isinstance(momentum, bool) or not isinstance(momentum, real) or not 0 <= float(momentum) < 1:
+        return f"momentum must be a number in [0, 1), got {momentum!r}"
+    low, high = BATCH_SIZE_RANGE
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or not low <= batch_size <= high
+    ):
+        return f"batch_size must be an int from {low} to {high}, got {batch_size!r}"
+    return ""
+
+
+def train_judge_network(hyperparameters, x_train, y_train):
+    """Train `judge_network` as the grader does; returns the model, or None if it diverged."""
+    model = judge_network(np.random.default_rng(JUDGE_SEED))
+    optimizer = optim.SGD(
+        model,
+        lr=float(hyperparameters["learning_rate"]),
+        momentum=float(hyperparameters["momentum"]),
+    )
+    # A diverging run overflows before the loss rejects its NaN logits: that is the answer
+    # being wrong, not an error of the grader.
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            training.fit(
+                model,
+                x_train,
+                y_train,
+                epochs=JUDGE_EPOCHS,
+                batch_size=int(hyperparameters["batch_size"]),
+                optimizer=optimizer,
+                rng=np.random.default_rng(JUDGE_SEED),
+                progress=False,
+            )
+        except ValueError:
+            return None
+        if not all(np.all(np.isfinite(param)) for param, _ in model.parameters()):
+            return None
+    return model
+
+
+def validation_accuracy(hyperparameters):
+    """Train as the grader does (first 2,000 training digits), return the accuracy on the
+    last 1,000 training digits: a way to try hyperparameters without the test split."""
+    problem = _hyperparameter_problem(hyperparameters)
+    if problem:
+        raise ValueError(problem)
+    x_train, y_train, _, _ = load_mnist_subset()
+    model = train_judge_network(
+        hyperparameters, x_train[:JUDGE_TRAIN_SIZE], y_train[:JUDGE_TRAIN_SIZE]
+    )
+    if model is None:
+        return 0.0
+    return training.evaluate(model, x_train[-1000:], y_train[-1000:])[1]
+
+
+@value_check("08-hyperparameters")
+def judge_hyperparameters(hyperparameters):
+    problem = _hyperparameter_problem(hyperparameters)
+    if problem:
+        return False, problem
+    x_train, y_train, x_test, y_test = load_mnist_subset()
+    model = train_judge_network(
+        hyperparameters, x_train[:JUDGE_TRAIN_SIZE], y_train[:JUDGE_TRAIN_SIZE]
+    )
+    if model is None:
+        return False, "training diverged (the weights became infinite or NaN)"
+    _, accuracy = training.evaluate(model, x_test, y_test)
+    if accuracy < JUDGE_THRESHOLD:
+        return False, (
+            f"after {JUDGE_EPOCHS} epochs the network reaches {100 * accuracy:.1f}% test "
+            f"accuracy; at least {100 * JUDGE_THRESHOLD:.0f}% is needed"
+        )
+    return True, ""
