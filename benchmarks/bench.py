@@ -8,11 +8,11 @@ Every library is timed in its own subprocess (the script re-invokes itself with
 `--library numpy|torch|naive` and reads back JSON), because numpy's and torch's thread pools slow
 each other down when they run in one process; the libraries alternate for a few rounds and each
 case keeps its best round (see `run_rounds`). PyTorch is optional (`pip install torch`); without
-it its column says so. Times are medians in milliseconds, float32, LeNet-sized shapes.
+it its column says so. Times are medians and minima in milliseconds, float32, LeNet-sized shapes.
 
 To add a case (say a full training step of a small CNN), write a function that takes the library
-name and the batch size and returns a zero-argument callable doing one step (or None when the
-library has no such operation), and add it to CASES.
+name and the batch size and returns a zero-argument callable doing one step and returning its
+outputs (or None when the library has no such operation), and add it to CASES.
 """
 
 import argparse
@@ -35,6 +35,7 @@ BATCH_SIZE = 64
 # (their cost is exactly proportional to the batch size).
 NAIVE_BATCH_SIZE = 4
 NAIVE_REPEATS = 3
+WARM_UP_CALLS = 3
 TORCH_THREADS = 2
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SINGLE_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -58,7 +59,7 @@ def conv_forward(library, batch_size, in_channels, out_channels, size):
 
     def step():
         with torch.no_grad():
-            functional.conv2d(x_t, w_t, b_t, padding=1)
+            return functional.conv2d(x_t, w_t, b_t, padding=1)
 
     return step
 
@@ -70,8 +71,7 @@ def conv_forward_backward(library, batch_size, in_channels, out_channels, size):
         from lectureml.conv import conv2d, conv2d_backward
 
         def step():
-            conv2d(x, w, b, padding=1)
-            conv2d_backward(dout, x, w, padding=1)
+            return conv2d(x, w, b, padding=1), conv2d_backward(dout, x, w, padding=1)
 
         return step
     if library == "naive":
@@ -84,7 +84,9 @@ def conv_forward_backward(library, batch_size, in_channels, out_channels, size):
 
     def step():
         x_t.grad = w_t.grad = b_t.grad = None
-        functional.conv2d(x_t, w_t, b_t, padding=1).backward(dout_t)
+        out = functional.conv2d(x_t, w_t, b_t, padding=1)
+        out.backward(dout_t)
+        return out, x_t.grad, w_t.grad, b_t.grad
 
     return step
 
@@ -98,8 +100,7 @@ def max_pool_forward_backward(library, batch_size, channels, size):
         from lectureml.pooling import max_pool2d, max_pool2d_backward
 
         def step():
-            max_pool2d(x, 2)
-            max_pool2d_backward(dout, x, 2)
+            return max_pool2d(x, 2), max_pool2d_backward(dout, x, 2)
 
         return step
     if library == "naive":
@@ -112,7 +113,9 @@ def max_pool_forward_backward(library, batch_size, channels, size):
 
     def step():
         x_t.grad = None
-        functional.max_pool2d(x_t, 2).backward(dout_t)
+        out = functional.max_pool2d(x_t, 2)
+        out.backward(dout_t)
+        return out, x_t.grad
 
     return step
 
@@ -162,12 +165,17 @@ def time_library(library, repeats, cpu_time):
         step = make_step(library, batch_size)
         if step is None:
             continue
-        step()  # warm-up: first-call allocations and library set-up are not what we measure
+        # Warm-up: library set-up and the allocator's first requests are not what we measure.
+        outputs = [step() for _ in range(WARM_UP_CALLS)]
         times = []
         for _ in range(repeats):
             start = clock()
-            step()
+            # Keep the previous outputs alive during the call, as a training loop keeps its
+            # activations: freeing them first lets malloc return the memory to the system and
+            # page-fault it back in on every call, which can cost more than the computation.
+            outputs = step()
             times.append(clock() - start)
+        del outputs
         scale = BATCH_SIZE / batch_size
         results[name] = {
             "median_ms": statistics.median(times) * 1e3 * scale,

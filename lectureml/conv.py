@@ -128,9 +128,10 @@ def _conv2d_forward_with_cache(x, w, b, stride, padding):
     columns = _im2col(x, grid, dtype)
     out_on_grid = w.reshape(grid.kernels, -1).astype(dtype, copy=False) @ columns
     out = np.empty(grid.out_shape, dtype=dtype)
-    np.copyto(out, grid.to_nchw(out_on_grid))
-    if b is not None:
-        out += b.astype(dtype, copy=False)[:, None, None]
+    if b is None:
+        np.copyto(out, grid.to_nchw(out_on_grid))
+    else:
+        np.add(grid.to_nchw(out_on_grid), b[:, None, None], out=out)
     return out, (columns, grid, x.dtype, w)
 
 
@@ -250,15 +251,18 @@ def _pad(x, padding):
 class _FlatGrid(NamedTuple):
     """Geometry of the flat layout behind the fast im2col.
 
-    Per channel, the zero-padded images of the batch are laid end to end in one long row, each
-    padded image taking `rows_per_image` rows of `padded_width` values (a few zero rows are added
-    at the bottom so that this block length is a multiple of the stride). The input pixel under
-    kernel entry (a, e) for output (n, i, j) then sits at
+    Per channel, the zero-padded images of the batch are laid end to end in one long row: each
+    image row is `padding` zeros then its W pixels (`row_width` values, so W + padding or a few
+    more), and each image is `padding` zero rows then its H rows (`rows_per_image` rows, again
+    a few more zero rows when needed, e.g. to make it a multiple of the stride). A row's right
+    padding is the next row's left padding, and an image's bottom padding the next image's top
+    padding, so no zeros are stored twice. The input pixel under kernel entry (a, e) for
+    output (n, i, j) then sits at
 
-        stride * q + a * padded_width + e,   with q = n * grid_size + i * padded_width + j,
+        stride * q + a * row_width + e,   with q = n * grid_size + i * row_width + j,
 
     so for a fixed kernel entry, all outputs read ONE strided slice of the long row. q runs over
-    a grid of (rows_per_image // stride, padded_width) positions per image, of which only the
+    a grid of (rows_per_image // stride, row_width) positions per image, of which only the
     top-left (Ho, Wo) corner are real outputs; the rest are computed and thrown away.
     """
 
@@ -274,15 +278,16 @@ class _FlatGrid(NamedTuple):
     out_height: int
     out_width: int
     rows_per_image: int
-    padded_width: int
+    row_width: int
 
     @classmethod
     def of(cls, x_shape, w_shape, stride, padding):
         num_samples, channels, height, width = x_shape
         num_kernels, _, kernel_height, kernel_width = w_shape
         _, _, out_height, out_width = _conv_output_shape(x_shape, w_shape, stride, padding)
-        padded_height = height + 2 * padding
-        rows_per_image = -(-padded_height // stride) * stride  # rounded up to a multiple
+        # Room for the image and its top padding, and for Ho grid rows of Wo real outputs
+        # (more than that when the padding exceeds the kernel size minus one).
+        rows_per_image = -(-max(height + padding, stride * out_height) // stride) * stride
         return cls(
             samples=num_samples,
             channels=channels,
@@ -296,7 +301,7 @@ class _FlatGrid(NamedTuple):
             out_height=out_height,
             out_width=out_width,
             rows_per_image=rows_per_image,
-            padded_width=width + 2 * padding,
+            row_width=max(width + padding, out_width),
         )
 
     @property
@@ -306,20 +311,22 @@ class _FlatGrid(NamedTuple):
     @property
     def grid_size(self):
         """Grid positions per image."""
-        return self.rows_per_image * self.padded_width // self.stride
+        return self.rows_per_image * self.row_width // self.stride
 
     @property
     def offsets(self):
         """Offset in the long row of each kernel entry (a, e), in row-major order."""
         return [
-            row * self.padded_width + col
+            row * self.row_width + col
             for row in range(self.kernel_height)
             for col in range(self.kernel_width)
         ]
 
     def long_row_length(self):
-        """Values per channel: every padded image plus a zero tail read by the last positions."""
-        return self.samples * self.rows_per_image * self.padded_width + max(self.offsets)
+        """Values per channel: every image, then zeros for the last image's bottom padding and
+        for the windows of the last grid positions."""
+        tail = self.padding * (self.row_width + 1) + max(self.offsets)
+        return self.samples * self.rows_per_image * self.row_width + tail
 
     def window_entry(self, offset):
         """Slice of the long row holding one kernel entry for all grid positions."""
@@ -328,9 +335,10 @@ class _FlatGrid(NamedTuple):
         )
 
     def padded_images(self, long_rows):
-        """View (C, N, rows_per_image, padded_width) of the images inside `long_rows`."""
-        images = long_rows[:, : self.samples * self.rows_per_image * self.padded_width]
-        return images.reshape(self.channels, self.samples, self.rows_per_image, self.padded_width)
+        """View (C, N, rows_per_image, row_width) of the images inside `long_rows`; image
+        pixels go at [padding : padding + H, padding : padding + W]."""
+        images = long_rows[:, : self.samples * self.rows_per_image * self.row_width]
+        return images.reshape(self.channels, self.samples, self.rows_per_image, self.row_width)
 
     def to_nchw(self, values_on_grid):
         """View (N, K, Ho, Wo) of the real outputs in `values_on_grid` (K, N * grid_size)."""
@@ -338,7 +346,7 @@ class _FlatGrid(NamedTuple):
             values_on_grid.shape[0],
             self.samples,
             self.rows_per_image // self.stride,
-            self.padded_width,
+            self.row_width,
         )
         return per_image[:, :, : self.out_height, : self.out_width].transpose(1, 0, 2, 3)
 

@@ -42,6 +42,7 @@ SHAPE_CASES = [
     pytest.param((2, 2, 5, 7), (3, 2, 3), 1, 2, id="pad2-nonsquare-kernel"),
     pytest.param((1, 2, 7, 6), (2, 3, 3), 3, 0, id="stride3-remainder-dropped"),
     pytest.param((3, 1, 4, 4), (2, 4, 4), 1, 0, id="kernel-as-large-as-image"),
+    pytest.param((2, 2, 4, 5), (2, 1, 2), 2, 3, id="padding-wider-than-kernel-stride2"),
 ]
 
 
