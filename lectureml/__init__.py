@@ -13,18 +13,24 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "activations",
+    "approximation",
     "conv",
     "data",
+    "diagnostics",
     "dropout",
     "gradcheck",
     "grading",
+    "images",
     "layers",
     "losses",
     "mlp",
     "optim",
     "plotting",
     "pooling",
+    "profiling",
+    "receptive_field",
     "training",
+    "transforms",
     "widgets",
 )
 
