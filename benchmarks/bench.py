@@ -10,7 +10,7 @@ each other down when they run in one process; the libraries alternate for a few 
 case keeps its best round (see `run_rounds`). PyTorch is optional (`pip install torch`); without
 it its column says so. Times are medians and minima in milliseconds, float32, LeNet-sized shapes.
 
-To add a case (say a full training step of a small CNN), write a function that takes the library
+To add a case, write a function that takes the library
 name and the batch size and returns a zero-argument callable doing one step and returning its
 outputs (or None when the library has no such operation), and add it to CASES.
 """
@@ -120,6 +120,71 @@ def max_pool_forward_backward(library, batch_size, channels, size):
     return step
 
 
+def cnn_training_step(library, batch_size):
+    """One SGD step (momentum 0.9) of a small CNN on a batch of 28x28 digits-sized images.
+
+    conv 3x3 1->8 (padding 1) -> ReLU -> max-pool 2 -> conv 3x3 8->16 (padding 1) -> ReLU
+    -> max-pool 2 -> flatten (784) -> dense 64 -> ReLU -> dense 10 -> softmax cross-entropy:
+    forward, loss, backward through every layer and the parameter update.
+    """
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch_size, 1, 28, 28), dtype=np.float32)
+    labels = rng.integers(0, 10, size=batch_size)
+    if library == "naive":
+        return None
+    if library == "numpy":
+        from lectureml import layers, losses, optim
+
+        model = layers.Sequential(
+            layers.Conv2D(1, 8, kernel_size=3, rng=rng, padding=1),
+            layers.ReLU(),
+            layers.MaxPool2D(2),
+            layers.Conv2D(8, 16, kernel_size=3, rng=rng, padding=1),
+            layers.ReLU(),
+            layers.MaxPool2D(2),
+            layers.Flatten(),
+            layers.Dense(16 * 7 * 7, 64, rng=rng),
+            layers.ReLU(),
+            layers.Dense(64, 10, rng=rng),
+        )
+        optimizer = optim.SGD(model, lr=0.01, momentum=0.9)
+
+        def step():
+            logits = model.forward(x, training=True)
+            loss, dlogits = losses.softmax_cross_entropy(logits, labels)
+            model.backward(dlogits)
+            optimizer.step()
+            return loss
+
+        return step
+    import torch
+    from torch import nn
+
+    model = nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(8, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(16 * 7 * 7, 64),
+        nn.ReLU(),
+        nn.Linear(64, 10),
+    )
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x_t, labels_t = torch.from_numpy(x), torch.from_numpy(labels)
+
+    def step():
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(model(x_t), labels_t)
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    return step
+
+
 def _conv_data(batch_size, in_channels, out_channels, size):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((batch_size, in_channels, size, size), dtype=np.float32)
@@ -145,6 +210,7 @@ CASES = {
     "max_pool2d forward+backward, 16x14x14": (
         lambda lib, n: max_pool_forward_backward(lib, n, 16, 14)
     ),
+    "small CNN training step (forward, loss, backward, SGD)": cnn_training_step,
 }
 
 
