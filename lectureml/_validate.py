@@ -107,3 +107,29 @@ def check_finite(value, name):
             f"{name} must be finite, got {value[where]} at index {where} "
             f"(a diverging learning rate is the usual cause)"
         )
+
+
+def check_class_labels(labels, name, num_examples, num_classes, paired_with):
+    """Integer class labels of shape (num_examples,), each in 0..num_classes - 1.
+
+    paired_with names what each label belongs to ("row of logits", "example of x"), so the
+    shape message says why that length is expected.
+    """
+    if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} must be an integer numpy array of class indices, shape ({num_examples},), "
+            f"got {describe(labels)}; convert it with np.asarray({name}, dtype=int)"
+        )
+    if labels.shape != (num_examples,):
+        raise ValueError(
+            f"{name} must have shape ({num_examples},), one label per {paired_with}, "
+            f"got shape {labels.shape}"
+        )
+    outside = (labels < 0) | (labels >= num_classes)
+    if np.any(outside):
+        index = int(np.argmax(outside))
+        raise ValueError(
+            f"{name} must hold class indices in 0..{num_classes - 1} ({num_classes} classes), "
+            f"got {labels[index]} at index {index}"
+        )
+    return labels

@@ -23,7 +23,13 @@ from typing import NamedTuple
 import numpy as np
 
 from lectureml import losses, training
-from lectureml._validate import as_float_array, check_int, check_positive_number, describe
+from lectureml._validate import (
+    as_float_array,
+    check_class_labels,
+    check_int,
+    check_positive_number,
+    describe,
+)
 from lectureml.layers import Dense, Layer, ReLU, Sequential, Sigmoid, Tanh
 
 # The activation layers the diagnostics recognise, by the name the notebooks use.
@@ -306,15 +312,5 @@ def _check_batch(model, x, labels):
             f"(N, {', '.join(map(str, output_shape))}) for x of shape {x.shape}"
         )
     (num_classes,) = output_shape
-    if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "iu":
-        raise TypeError(
-            f"labels must be an integer numpy array of shape ({len(x)},), got {describe(labels)}"
-        )
-    if labels.shape != (len(x),):
-        raise ValueError(
-            f"labels must have shape ({len(x)},), one per example of x, got shape {labels.shape}"
-        )
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        bad = labels[(labels < 0) | (labels >= num_classes)][0]
-        raise ValueError(f"labels must be class indices in 0..{num_classes - 1}, got {bad}")
+    labels = check_class_labels(labels, "labels", len(x), num_classes, "example of x")
     return x, labels

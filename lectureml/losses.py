@@ -15,7 +15,7 @@ dtype (float32 or float64) of the network output it is taken with respect to.
 
 import numpy as np
 
-from lectureml._validate import as_float_array, check_finite, describe
+from lectureml._validate import as_float_array, check_class_labels, check_finite
 
 
 def squared_error(y, t):
@@ -64,7 +64,7 @@ def softmax_cross_entropy(logits, labels):
         raise ValueError(
             f"logits must have shape (N, K) with N >= 1 and K >= 1, got shape {logits.shape}"
         )
-    labels = _check_labels(labels, num_examples, num_classes)
+    labels = check_class_labels(labels, "labels", num_examples, num_classes, "row of logits")
     check_finite(logits, "logits")
 
     shifted = logits - logits.max(axis=1, keepdims=True)
@@ -77,30 +77,3 @@ def softmax_cross_entropy(logits, labels):
     dlogits[rows, labels] -= 1
     dlogits /= num_examples
     return loss, dlogits
-
-
-def _check_labels(labels, num_examples, num_classes):
-    """Integer class labels, one per row of the logits, each in 0..K-1."""
-    if not isinstance(labels, np.ndarray):
-        raise TypeError(
-            f"labels must be an integer numpy array of shape (N,) = ({num_examples},), "
-            f"got {describe(labels)}; convert it with np.asarray(labels, dtype=int)"
-        )
-    if labels.dtype.kind not in "iu":
-        raise TypeError(
-            f"labels must have an integer dtype (class indices 0..{num_classes - 1}), "
-            f"got dtype {labels.dtype}; convert it with labels.astype(int)"
-        )
-    if labels.shape != (num_examples,):
-        raise ValueError(
-            f"labels must have shape (N,) = ({num_examples},), one per row of logits, "
-            f"got shape {labels.shape}"
-        )
-    outside = (labels < 0) | (labels >= num_classes)
-    if np.any(outside):
-        index = int(np.argmax(outside))
-        raise ValueError(
-            f"labels must be class indices in 0..{num_classes - 1} for logits with "
-            f"K={num_classes} classes, got {labels[index]} at index {index}"
-        )
-    return labels

@@ -24,7 +24,13 @@ import time
 import numpy as np
 
 from lectureml import losses, optim
-from lectureml._validate import as_float_array, check_generator, check_int, describe
+from lectureml._validate import (
+    as_float_array,
+    check_class_labels,
+    check_generator,
+    check_int,
+    describe,
+)
 from lectureml.layers import (
     AvgPool2D,
     Conv2D,
@@ -253,11 +259,8 @@ def profile_training_step(model, x, y, lr=0.01, momentum=0.9, steps=5):
     """
     _check_sequential(model)
     x = as_float_array(x, "x")
-    if not isinstance(y, np.ndarray) or y.shape != (len(x),) or y.dtype.kind not in "iu":
-        raise ValueError(
-            f"y must be an integer array of shape ({len(x)},), one label per example of x, "
-            f"got {describe(y)}"
-        )
+    num_classes = model.output_shape(x.shape[1:])[-1]
+    y = check_class_labels(y, "y", len(x), num_classes, "example of x")
     steps = check_int(steps, "steps", minimum=1)
     twin = copy.deepcopy(model)
     optimizer = optim.SGD(twin, lr=lr, momentum=momentum)

@@ -21,7 +21,13 @@ from numpy.lib.stride_tricks import sliding_window_view
 from tqdm.auto import tqdm
 
 from lectureml import losses
-from lectureml._validate import as_float_array, check_generator, check_int, describe
+from lectureml._validate import (
+    as_float_array,
+    check_class_labels,
+    check_generator,
+    check_int,
+    describe,
+)
 from lectureml.layers import Layer
 from lectureml.optim import SGD
 
@@ -366,21 +372,5 @@ def _check_data(model, x, y, x_name, y_name):
     """Inputs and integer labels of matching length, each label a valid class index."""
     x = _check_inputs(model, x, x_name)
     (num_classes,) = model.output_shape(x.shape[1:])
-    if not isinstance(y, np.ndarray) or y.dtype.kind not in "iu":
-        raise TypeError(
-            f"{y_name} must be an integer numpy array of class labels, shape ({len(x)},), "
-            f"got {describe(y)}"
-        )
-    if y.shape != (len(x),):
-        raise ValueError(
-            f"{y_name} must have shape ({len(x)},), one label per example of {x_name}, "
-            f"got shape {y.shape}"
-        )
-    outside = (y < 0) | (y >= num_classes)
-    if np.any(outside):
-        index = int(np.argmax(outside))
-        raise ValueError(
-            f"{y_name} must hold class indices in 0..{num_classes - 1} for a model with "
-            f"{num_classes} outputs, got {y[index]} at index {index}"
-        )
+    y = check_class_labels(y, y_name, len(x), num_classes, f"example of {x_name}")
     return x, y

@@ -79,8 +79,12 @@ def test_profiling_errors_name_argument_expected_and_given():
         profiling.time_matmuls(model, (1, 8, 8), 0, np.random.default_rng(0))
     with pytest.raises(TypeError, match=r"rng must be a numpy.random.Generator.*got int 0"):
         profiling.time_matmuls(model, (1, 8, 8), 2, 0)
-    with pytest.raises(ValueError, match=r"y must be an integer array of shape \(2,\).*got"):
+    with pytest.raises(
+        ValueError, match=r"y must have shape \(2,\), one label per example of x, got shape \(3,\)"
+    ):
         profiling.profile_training_step(model, np.zeros((2, 1, 8, 8)), np.zeros(3, dtype=int))
+    with pytest.raises(TypeError, match=r"y must be an integer numpy array.*dtype float64"):
+        profiling.profile_training_step(model, np.zeros((2, 1, 8, 8)), np.zeros(2))
     with pytest.raises(TypeError, match=r"dtype must be np.float32 or np.float64, got"):
         profiling.peak_matmul_gflops(size=8, dtype=np.int32)
     with pytest.raises(TypeError, match=r"layer must be a lectureml Layer.*got str"):

@@ -102,15 +102,18 @@ def test_layer_gradient_norms_validate_the_labels():
     x = np.zeros((2, 3))
     with pytest.raises(
         ValueError,
-        match=r"labels must have shape \(2,\), one per example of x, "
+        match=r"labels must have shape \(2,\), one label per example of x, "
         r"got shape \(3,\)",
     ):
         diagnostics.layer_gradient_norms(model, x, np.array([0, 1, 2]))
-    with pytest.raises(ValueError, match=r"labels must be class indices in 0\.\.9, got 10"):
+    with pytest.raises(
+        ValueError,
+        match=r"labels must hold class indices in 0\.\.9 \(10 classes\), got 10 at index 1",
+    ):
         diagnostics.layer_gradient_norms(model, x, np.array([0, 10]))
     with pytest.raises(
         TypeError,
-        match=r"labels must be an integer numpy array of shape \(2,\), "
+        match=r"labels must be an integer numpy array of class indices, shape \(2,\), "
         r"got array of shape \(2,\) and dtype float64",
     ):
         diagnostics.layer_gradient_norms(model, x, np.array([0.0, 1.0]))

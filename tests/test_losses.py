@@ -116,36 +116,33 @@ def test_softmax_cross_entropy_rejects_bad_labels():
     logits = np.zeros((3, 4))
     with pytest.raises(
         ValueError,
-        match=r"labels must be class indices in 0\.\.3 for logits with "
-        r"K=4 classes, got 4 at index 2",
+        match=r"labels must hold class indices in 0\.\.3 \(4 classes\), got 4 at index 2",
     ):
         softmax_cross_entropy(logits, np.array([0, 1, 4]))
     with pytest.raises(
-        ValueError, match=r"labels must be class indices in 0\.\.3.*got -1 at index 0"
+        ValueError, match=r"labels must hold class indices in 0\.\.3.*got -1 at index 0"
     ):
         softmax_cross_entropy(logits, np.array([-1, 1, 2]))
     with pytest.raises(
         TypeError,
-        match=r"labels must have an integer dtype \(class indices 0\.\.3\), "
-        r"got dtype float64",
+        match=r"labels must be an integer numpy array of class indices, shape \(3,\), "
+        r"got array of shape \(3,\) and dtype float64; convert it with "
+        r"np\.asarray\(labels, dtype=int\)",
     ):
         softmax_cross_entropy(logits, np.array([0.0, 1.0, 2.0]))
-    with pytest.raises(TypeError, match=r"labels must have an integer dtype.*got dtype bool"):
+    with pytest.raises(TypeError, match=r"labels must be an integer numpy array.*dtype bool"):
         softmax_cross_entropy(logits, np.array([True, False, True]))
     with pytest.raises(
         ValueError,
-        match=r"labels must have shape \(N,\) = \(3,\), one per row of "
-        r"logits, got shape \(2,\)",
+        match=r"labels must have shape \(3,\), one label per row of logits, got shape \(2,\)",
     ):
         softmax_cross_entropy(logits, np.array([0, 1]))
-    with pytest.raises(
-        ValueError, match=r"labels must have shape \(N,\) = \(3,\).*got shape \(3, 1\)"
-    ):
+    with pytest.raises(ValueError, match=r"labels must have shape \(3,\).*got shape \(3, 1\)"):
         softmax_cross_entropy(logits, np.array([[0], [1], [2]]))
     with pytest.raises(
         TypeError,
-        match=r"labels must be an integer numpy array of shape \(N,\) = "
-        r"\(3,\), got list of length 3",
+        match=r"labels must be an integer numpy array of class indices, shape \(3,\), "
+        r"got list of length 3",
     ):
         softmax_cross_entropy(logits, [0, 1, 2])
 

@@ -375,7 +375,7 @@ def fit_arguments(**changes):
         (
             {"y": np.full(64, 10)},
             ValueError,
-            r"y must hold class indices in 0..9 for a model with 10 outputs, got 10 at index 0",
+            r"y must hold class indices in 0..9 \(10 classes\), got 10 at index 0",
         ),
         (
             {"x": np.zeros((64, 784), dtype=np.float32)},
