@@ -83,6 +83,18 @@ def test_drawings_reject_bad_shapes():
         draw_hidden_features(np.zeros((3, 2)), W2=np.zeros((3, 2)))
 
 
+def test_draw_network_never_labels_a_value_minus_zero():
+    W1 = np.array([[-0.0, 0.5], [-0.3, 1.0]])
+    W2 = np.array([[0.2], [-1.0], [-0.004]])
+    node_values = [np.array([-0.001]), np.array([-0.0, 0.25]), np.array([-0.006])]
+    fig = draw_network([W1, W2], node_values=node_values, show_values=True, colorbar=False)
+    labels = [text.get_text() for text in fig.axes[0].texts]
+    plt.close(fig)
+    assert {"0", "0.00", "0.25", "-0.01", "-0.004"} <= set(labels)
+    assert "-0" not in labels
+    assert "-0.00" not in labels
+
+
 def test_draw_network_draws_one_edge_per_weight():
     W1, W2 = np.ones((3, 4)), np.ones((5, 1))
     fig = draw_network([W1, W2], colorbar=False)

@@ -91,6 +91,12 @@ def _check_node_values(node_values, sizes):
     return checked
 
 
+def _label(value, spec):
+    """value formatted with spec, never as "-0.00": a tiny negative rounds to a plain zero."""
+    rounded = float(f"{value:{spec}}") + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"{rounded:{spec}}"
+
+
 def draw_network(
     weights,
     with_bias=True,
@@ -170,7 +176,7 @@ def draw_network(
                     ax.text(
                         layer + along,
                         y0 + along * (y1 - y0),
-                        f"{value:.2g}",
+                        _label(value, ".2g"),
                         fontsize=7,
                         ha="center",
                         va="center",
@@ -193,7 +199,7 @@ def draw_network(
             elif node_values is not None:
                 value = float(node_values[layer][unit - 1])
                 face = cmap(0.5 + 0.5 * value / value_bound)
-                ax.text(layer, y - 0.42, f"{value:.2f}", ha="center", va="top", fontsize=7)
+                ax.text(layer, y - 0.42, _label(value, ".2f"), ha="center", va="top", fontsize=7)
             ax.scatter(
                 [layer],
                 [y],
