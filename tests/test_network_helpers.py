@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from lectureml import mlp
+from lectureml.plotting.backprop import draw_message_passing
 from lectureml.plotting.network import (
     draw_hidden_features,
     draw_network,
@@ -93,6 +95,28 @@ def test_draw_network_never_labels_a_value_minus_zero():
     assert {"0", "0.00", "0.25", "-0.01", "-0.004"} <= set(labels)
     assert "-0" not in labels
     assert "-0.00" not in labels
+
+
+def _overlapping_pairs(texts, renderer):
+    boxes = [text.get_window_extent(renderer) for text in texts]
+    return [
+        (texts[a].get_text(), texts[b].get_text())
+        for a in range(len(boxes))
+        for b in range(a + 1, len(boxes))
+        if boxes[a].overlaps(boxes[b])
+    ]
+
+
+def test_draw_network_weight_labels_do_not_overlap():
+    # Notebook 02's message-passing figure, whose gradient labels once printed over each other.
+    W1, W2 = mlp.init_weights(2, 3, 1, np.random.default_rng(16), scale=1.0)
+    fig = draw_message_passing(np.array([0.8, -1.2]), np.array([1.0]), W1, W2, hidden="tanh")
+    fig.canvas.draw()
+    for ax in fig.axes[:2]:
+        edge_labels = [text for text in ax.texts if text.get_bbox_patch() is not None]
+        assert len(edge_labels) == W1.size + W2.size
+        assert _overlapping_pairs(edge_labels, fig.canvas.get_renderer()) == []
+    plt.close(fig)
 
 
 def test_draw_network_draws_one_edge_per_weight():

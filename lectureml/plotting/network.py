@@ -91,6 +91,62 @@ def _check_node_values(node_values, sizes):
     return checked
 
 
+# Where along an edge (0 = source, 1 = target) a weight's label may sit, clear of the units.
+_LABEL_SPOTS = np.linspace(0.2, 0.8, 13)
+_EDGE_LABEL_FONTSIZE = 7
+_UNIT_MARKER_AREA = 560  # points^2, as matplotlib's scatter takes it
+
+
+def _place_edge_labels(ax, edge_labels, unit_centres):
+    """Write each weight on its edge, at the first spot clear of the units and earlier labels.
+
+    edge_labels: list of ((x0, y0), (x1, y1), value, preferred spot); unit_centres: list of
+    (x, y). Boxes are estimated in pixels from the font and marker sizes and the axes' current
+    scale (limits must be set); a label with no clear spot takes the least crowded one.
+    """
+    if not edge_labels:
+        return
+    window = ax.get_window_extent()
+    (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
+    pixels_x, pixels_y = window.width / (x_high - x_low), window.height / (y_high - y_low)
+    font_pixels = _EDGE_LABEL_FONTSIZE * ax.figure.dpi / 72
+    unit_radius = np.sqrt(_UNIT_MARKER_AREA) / 2 * ax.figure.dpi / 72
+    # (centre x, centre y, half width, half height) in pixels of everything drawn so far
+    placed = [(x * pixels_x, y * pixels_y, unit_radius, unit_radius) for x, y in unit_centres]
+    for (x0, y0), (x1, y1), value, preferred in edge_labels:
+        text = _label(value, ".2g")
+        half_width, half_height = 0.32 * font_pixels * len(text) + 2, 0.6 * font_pixels + 1
+        spots = [preferred, *sorted(_LABEL_SPOTS, key=lambda spot: abs(spot - preferred))]
+        points = [(x0 + spot * (x1 - x0), y0 + spot * (y1 - y0)) for spot in spots]
+        crowding = [
+            _overlap_area((x * pixels_x, y * pixels_y, half_width, half_height), placed)
+            for x, y in points
+        ]
+        clear = [index for index, area in enumerate(crowding) if area == 0]
+        x, y = points[clear[0] if clear else int(np.argmin(crowding))]
+        placed.append((x * pixels_x, y * pixels_y, half_width, half_height))
+        ax.text(
+            x,
+            y,
+            text,
+            fontsize=_EDGE_LABEL_FONTSIZE,
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"},
+            zorder=3,
+        )
+
+
+def _overlap_area(box, others):
+    """Total area that box (centre x, centre y, half width, half height) shares with others."""
+    centre_x, centre_y, half_width, half_height = box
+    return sum(
+        max(0.0, half_width + other_w - abs(centre_x - other_x))
+        * max(0.0, half_height + other_h - abs(centre_y - other_y))
+        for other_x, other_y, other_w, other_h in others
+    )
+
+
 def _label(value, spec):
     """value formatted with spec, never as "-0.00": a tiny negative rounds to a plain zero."""
     rounded = float(f"{value:{spec}}") + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -155,6 +211,7 @@ def draw_network(
     largest = max(float(np.abs(w).max()) for w in checked) or 1.0
     norm = Normalize(-largest, largest)
 
+    edge_labels = []
     for layer, w in enumerate(checked):
         source_heights = heights[layer]
         # The upper layer's bias unit gets no incoming edges: it is the constant 1.
@@ -171,18 +228,9 @@ def draw_network(
                     zorder=1,
                 )
                 if show_values:
-                    # Staggered along the edge by target, so a fan's labels do not collide.
-                    along = 0.2 + 0.6 * (j + 0.5) / len(target_heights)
-                    ax.text(
-                        layer + along,
-                        y0 + along * (y1 - y0),
-                        _label(value, ".2g"),
-                        fontsize=7,
-                        ha="center",
-                        va="center",
-                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"},
-                        zorder=3,
-                    )
+                    # Staggered by target, so one fan's labels start apart.
+                    preferred = 0.2 + 0.6 * (j + 0.5) / len(target_heights)
+                    edge_labels.append(((layer, y0), (layer + 1, y1), value, preferred))
 
     value_bound = 1.0
     if node_values is not None:
@@ -203,7 +251,7 @@ def draw_network(
             ax.scatter(
                 [layer],
                 [y],
-                s=560,
+                s=_UNIT_MARKER_AREA,
                 marker="s" if is_bias else "o",
                 facecolor=face,
                 edgecolor="black",
@@ -215,6 +263,8 @@ def draw_network(
     ax.set_xlim(-0.4, n_layers - 0.6)
     ax.set_ylim(-half - 0.8, half + 0.8)
     ax.set_axis_off()
+    unit_centres = [(layer, y) for layer in range(n_layers) for y in heights[layer]]
+    _place_edge_labels(ax, edge_labels, unit_centres)
     if title:
         ax.set_title(title)
     if colorbar:
