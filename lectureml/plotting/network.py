@@ -9,6 +9,7 @@ h(a_j) as a heat map over the input plane, and optionally the network's output.
 
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.artist import Artist
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
@@ -92,49 +93,53 @@ def _check_node_values(node_values, sizes):
 
 
 # Where along an edge (0 = source, 1 = target) a weight's label may sit, clear of the units.
-_LABEL_SPOTS = np.linspace(0.2, 0.8, 13)
+_LABEL_SPOTS = np.linspace(0.15, 0.85, 29)
 _EDGE_LABEL_FONTSIZE = 7
 _UNIT_MARKER_AREA = 560  # points^2, as matplotlib's scatter takes it
 
 
-def _place_edge_labels(ax, edge_labels, unit_centres):
-    """Write each weight on its edge, at the first spot clear of the units and earlier labels.
+class _EdgeLabelPlacer(Artist):
+    """Moves each weight label to the first spot on its edge clear of units and earlier labels.
 
-    edge_labels: list of ((x0, y0), (x1, y1), value, preferred spot); unit_centres: list of
-    (x, y). Boxes are estimated in pixels from the font and marker sizes and the axes' current
-    scale (limits must be set); a label with no clear spot takes the least crowded one.
+    It runs every time the figure is drawn, because only then is the axes' final size known:
+    a title, a colour bar or another panel added after `draw_network` shrinks the axes and
+    would push labels placed earlier onto each other. A label with no clear spot takes the
+    least crowded one. It draws nothing itself.
+
+    Args:
+        labels: list of (Text, (x0, y0), (x1, y1), preferred spot), edge ends in data units.
+        unit_centres: list of (x, y) in data units.
     """
-    if not edge_labels:
-        return
-    window = ax.get_window_extent()
-    (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
-    pixels_x, pixels_y = window.width / (x_high - x_low), window.height / (y_high - y_low)
-    font_pixels = _EDGE_LABEL_FONTSIZE * ax.figure.dpi / 72
-    unit_radius = np.sqrt(_UNIT_MARKER_AREA) / 2 * ax.figure.dpi / 72
-    # (centre x, centre y, half width, half height) in pixels of everything drawn so far
-    placed = [(x * pixels_x, y * pixels_y, unit_radius, unit_radius) for x, y in unit_centres]
-    for (x0, y0), (x1, y1), value, preferred in edge_labels:
-        text = _label(value, ".2g")
-        half_width, half_height = 0.32 * font_pixels * len(text) + 2, 0.6 * font_pixels + 1
-        spots = [preferred, *sorted(_LABEL_SPOTS, key=lambda spot: abs(spot - preferred))]
-        points = [(x0 + spot * (x1 - x0), y0 + spot * (y1 - y0)) for spot in spots]
-        crowding = [
-            _overlap_area((x * pixels_x, y * pixels_y, half_width, half_height), placed)
-            for x, y in points
+
+    def __init__(self, labels, unit_centres):
+        super().__init__()
+        self.labels = labels
+        self.unit_centres = unit_centres
+        self.set_zorder(2.5)  # the axes draws its children by zorder: before the labels (3)
+
+    def draw(self, renderer):
+        ax = self.axes
+        window = ax.get_window_extent(renderer)
+        (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
+        scale_x, scale_y = window.width / (x_high - x_low), window.height / (y_high - y_low)
+        unit_radius = renderer.points_to_pixels(np.sqrt(_UNIT_MARKER_AREA) / 2)
+        # (centre x, centre y, half width, half height) in pixels of everything placed so far
+        placed = [
+            (x * scale_x, y * scale_y, unit_radius, unit_radius) for x, y in self.unit_centres
         ]
-        clear = [index for index, area in enumerate(crowding) if area == 0]
-        x, y = points[clear[0] if clear else int(np.argmin(crowding))]
-        placed.append((x * pixels_x, y * pixels_y, half_width, half_height))
-        ax.text(
-            x,
-            y,
-            text,
-            fontsize=_EDGE_LABEL_FONTSIZE,
-            ha="center",
-            va="center",
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"},
-            zorder=3,
-        )
+        for text, (x0, y0), (x1, y1), preferred in self.labels:
+            size = text.get_window_extent(renderer)
+            half_width, half_height = size.width / 2 + 1, size.height / 2 + 1
+            spots = [preferred, *sorted(_LABEL_SPOTS, key=lambda spot: abs(spot - preferred))]
+            points = [(x0 + spot * (x1 - x0), y0 + spot * (y1 - y0)) for spot in spots]
+            crowding = [
+                _overlap_area((x * scale_x, y * scale_y, half_width, half_height), placed)
+                for x, y in points
+            ]
+            clear = [index for index, area in enumerate(crowding) if area == 0]
+            x, y = points[clear[0] if clear else int(np.argmin(crowding))]
+            text.set_position((x, y))
+            placed.append((x * scale_x, y * scale_y, half_width, half_height))
 
 
 def _overlap_area(box, others):
@@ -230,7 +235,17 @@ def draw_network(
                 if show_values:
                     # Staggered by target, so one fan's labels start apart.
                     preferred = 0.2 + 0.6 * (j + 0.5) / len(target_heights)
-                    edge_labels.append(((layer, y0), (layer + 1, y1), value, preferred))
+                    text = ax.text(
+                        layer + preferred,
+                        y0 + preferred * (y1 - y0),
+                        _label(value, ".2g"),
+                        fontsize=_EDGE_LABEL_FONTSIZE,
+                        ha="center",
+                        va="center",
+                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"},
+                        zorder=3,
+                    )
+                    edge_labels.append((text, (layer, y0), (layer + 1, y1), preferred))
 
     value_bound = 1.0
     if node_values is not None:
@@ -263,14 +278,15 @@ def draw_network(
     ax.set_xlim(-0.4, n_layers - 0.6)
     ax.set_ylim(-half - 0.8, half + 0.8)
     ax.set_axis_off()
-    unit_centres = [(layer, y) for layer in range(n_layers) for y in heights[layer]]
-    _place_edge_labels(ax, edge_labels, unit_centres)
     if title:
         ax.set_title(title)
     if colorbar:
         bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6)
         bar.set_label("weight $w$")
         bar.outline.set_visible(False)
+    if edge_labels:
+        unit_centres = [(layer, y) for layer in range(n_layers) for y in heights[layer]]
+        ax.add_artist(_EdgeLabelPlacer(edge_labels, unit_centres))
     return fig
 
 
