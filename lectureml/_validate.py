@@ -133,3 +133,10 @@ def check_class_labels(labels, name, num_examples, num_classes, paired_with):
             f"got {labels[index]} at index {index}"
         )
     return labels
+
+
+def check_choice(value, name, choices):
+    """One of the strings in `choices`, all of them listed in the message when it is not."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {describe(value)}")
+    return value

@@ -33,6 +33,7 @@ import numpy as np
 
 from lectureml._validate import (
     as_float_array,
+    check_choice,
     check_finite,
     check_generator,
     check_int,
@@ -502,10 +503,7 @@ def _check_fit_arguments(X, t, W1, hidden):
             f"W1 must have shape (D+1, M) = ({X.shape[1] + 1}, M) for X with D={X.shape[1]} "
             f"inputs (row 0 holds the biases), got {W1.shape}"
         )
-    if not isinstance(hidden, str) or hidden not in HIDDEN_ACTIVATIONS:
-        raise ValueError(
-            f"hidden must be one of {list(HIDDEN_ACTIVATIONS)}, got {describe(hidden)}"
-        )
+    check_choice(hidden, "hidden", HIDDEN_ACTIVATIONS)
     for value, name in ((X, "X"), (t, "t"), (W1, "W1")):
         check_finite(value, name)
     dtype = np.result_type(X, t, W1)

@@ -25,6 +25,7 @@ import numpy as np
 from lectureml import losses, training
 from lectureml._validate import (
     as_float_array,
+    check_choice,
     check_class_labels,
     check_int,
     check_positive_number,
@@ -265,9 +266,7 @@ def epochs_to_error(
 
 
 def _check_kind(value, name):
-    if not isinstance(value, str) or value not in ACTIVATION_LAYERS:
-        raise ValueError(f"{name} must be one of {list(ACTIVATION_LAYERS)}, got {describe(value)}")
-    return value
+    return check_choice(value, name, ACTIVATION_LAYERS)
 
 
 def _check_model(model):

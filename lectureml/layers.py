@@ -30,6 +30,7 @@ from lectureml import dropout as dropout_ops
 from lectureml._validate import (
     FLOAT_DTYPES,
     as_float_array,
+    check_choice,
     check_generator,
     check_int,
     check_probability,
@@ -744,8 +745,7 @@ def _check_input_shape(input_shape):
 
 
 def _init_std(init, fan_in, fan_out):
-    if init not in _INITS:
-        raise ValueError(f"init must be one of {list(_INITS)}, got {describe(init)}")
+    check_choice(init, "init", _INITS)
     if init == "he":
         return np.sqrt(2.0 / fan_in)
     return np.sqrt(2.0 / (fan_in + fan_out))

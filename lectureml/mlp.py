@@ -46,6 +46,7 @@ from lectureml import activations
 from lectureml._validate import (
     FLOAT_DTYPES,
     as_float_array,
+    check_choice,
     check_finite,
     check_generator,
     check_int,
@@ -237,11 +238,8 @@ def _check_network(X, W1, W2):
 
 def _hidden_activation(name):
     """(h, h') for a hidden-activation name, with an error naming the `hidden` argument."""
-    if not isinstance(name, str) or name not in activations.ACTIVATIONS:
-        raise ValueError(f"hidden must be one of {list(HIDDEN_ACTIVATIONS)}, got {describe(name)}")
-    return activations.get_activation(name)
+    return activations.get_activation(check_choice(name, "hidden", HIDDEN_ACTIVATIONS))
 
 
 def _check_output_name(name):
-    if not isinstance(name, str) or name not in OUTPUT_ACTIVATIONS:
-        raise ValueError(f"output must be one of {list(OUTPUT_ACTIVATIONS)}, got {describe(name)}")
+    check_choice(name, "output", OUTPUT_ACTIVATIONS)

@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from lectureml import losses
 from lectureml._validate import (
     as_float_array,
+    check_choice,
     check_class_labels,
     check_generator,
     check_int,
@@ -300,8 +301,7 @@ def _squared_error(outputs, labels):
 
 
 def _loss_function(loss):
-    if loss not in _LOSSES:
-        raise ValueError(f"loss must be one of {list(_LOSSES)}, got {describe(loss)}")
+    check_choice(loss, "loss", _LOSSES)
     return _cross_entropy if loss == "cross_entropy" else _squared_error
 
 

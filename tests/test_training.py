@@ -453,6 +453,8 @@ def test_prediction_functions_reject_bad_arguments():
         evaluate(model, x, np.full(8, -1))
     with pytest.raises(ValueError, match=r"loss must be one of .*got str 'hinge'"):
         evaluate(model, x, y, loss="hinge")
+    with pytest.raises(ValueError, match=r"loss must be one of .*got list of length 1"):
+        evaluate(model, x, y, loss=["hinge"])
 
 
 @pytest.mark.parametrize(

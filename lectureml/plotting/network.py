@@ -14,7 +14,13 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
 from lectureml import activations
-from lectureml._validate import as_float_array, check_int, check_positive_number, describe
+from lectureml._validate import (
+    as_float_array,
+    check_choice,
+    check_int,
+    check_positive_number,
+    describe,
+)
 from lectureml.mlp import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, add_bias_column, forward
 from lectureml.plotting import style
 
@@ -346,11 +352,7 @@ def hidden_features(W1, X, hidden="sigmoid"):
 
 
 def _hidden_activation(name, argument="hidden"):
-    if not isinstance(name, str) or name not in HIDDEN_ACTIVATIONS:
-        raise ValueError(
-            f"{argument} must be one of {list(HIDDEN_ACTIVATIONS)}, got {describe(name)}"
-        )
-    return activations.get_activation(name)[0]
+    return activations.get_activation(check_choice(name, argument, HIDDEN_ACTIVATIONS))[0]
 
 
 def draw_hidden_features(
@@ -400,10 +402,7 @@ def draw_hidden_features(
                 f"W2 must have shape ({n_hidden + 1}, 1) (M + 1 rows, one output), "
                 f"got shape {W2.shape}"
             )
-    if not isinstance(output, str) or output not in OUTPUT_ACTIVATIONS:
-        raise ValueError(
-            f"output must be one of {list(OUTPUT_ACTIVATIONS)}, got {describe(output)}"
-        )
+    check_choice(output, "output", OUTPUT_ACTIVATIONS)
     extent = _check_extent(extent)
     X = input_plane(extent, resolution)
     side = check_int(resolution, "resolution", minimum=2)

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from lectureml._validate import as_float_array, check_int, describe
+from lectureml._validate import as_float_array, check_choice, check_int
 from lectureml.mlp import forward
 from lectureml.plotting import style
 from lectureml.plotting.network import draw_network
@@ -96,10 +96,7 @@ def weight_explorer(hidden="sigmoid", resolution=301):
     Returns:
         an ipywidgets VBox to display (the last expression of a notebook cell).
     """
-    if not isinstance(hidden, str) or hidden not in EXPLORER_ACTIVATIONS:
-        raise ValueError(
-            f"hidden must be one of {list(EXPLORER_ACTIVATIONS)}, got {describe(hidden)}"
-        )
+    check_choice(hidden, "hidden", EXPLORER_ACTIVATIONS)
     resolution = check_int(resolution, "resolution", minimum=2)
     x = np.linspace(-3.0, 3.0, resolution)
 

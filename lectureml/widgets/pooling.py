@@ -12,7 +12,7 @@ import numpy as np
 from IPython.display import display
 from matplotlib.patches import Rectangle
 
-from lectureml._validate import check_int, describe
+from lectureml._validate import check_choice, check_int, describe
 from lectureml.plotting.pooling import as_2d_arrays
 from lectureml.plotting.style import GRAY, PALETTE, new_figure
 from lectureml.pooling import avg_pool2d, max_pool2d
@@ -93,8 +93,7 @@ def pooling_explorer(images, kind="max", size=2, stride=2, layers=1):
         )
     names = list(images)
     arrays = dict(zip(names, as_2d_arrays(list(images.values()), "images"), strict=True))
-    if kind not in _POOLS:
-        raise ValueError(f"kind must be one of {list(_POOLS)}, got {describe(kind)}")
+    check_choice(kind, "kind", _POOLS)
     given = {"size": size, "stride": stride, "layers": layers}
     for name, value in given.items():
         low, high = _BOUNDS[name]
