@@ -140,3 +140,33 @@ def check_choice(value, name, choices):
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {list(choices)}, got {describe(value)}")
     return value
+
+
+def check_2d_arrays(arrays, name):
+    """A non-empty list of finite, non-empty 2-D arrays (images), each as float64.
+
+    `arrays` may be a list or tuple of 2-D arrays, one 2-D array, or a 3-D stack; the message
+    names the first bad entry by its index.
+    """
+    if isinstance(arrays, np.ndarray):
+        arrays = [arrays] if arrays.ndim == 2 else list(arrays)
+    if not isinstance(arrays, (list, tuple)) or len(arrays) == 0:
+        raise TypeError(f"{name} must be a non-empty list of 2-D arrays, got {describe(arrays)}")
+    checked = []
+    for index, array in enumerate(arrays):
+        if not isinstance(array, np.ndarray):
+            raise TypeError(f"{name}[{index}] must be a 2-D numpy array, got {describe(array)}")
+        if array.ndim != 2 or 0 in array.shape:
+            hint = ""
+            if array.ndim > 2:
+                hint = "; take one channel of an (N, C, H, W) batch, e.g. x[n, 0]"
+            elif array.ndim == 2:
+                hint = "; it has no pixels"
+            raise ValueError(
+                f"{name}[{index}] must be a 2-D array (H, W), got shape {array.shape}{hint}"
+            )
+        array = np.asarray(array, dtype=np.float64)
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name}[{index}] must hold finite values, got nan or inf")
+        checked.append(array)
+    return checked

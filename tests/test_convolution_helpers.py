@@ -20,6 +20,7 @@ from lectureml.plotting.convolution import (
     show_feature_maps,
     show_number_grids,
 )
+from lectureml.plotting.pooling import draw_window_grids
 from lectureml.widgets.convolution import kernel_editor, output_size_explorer
 
 
@@ -185,3 +186,29 @@ def test_kernel_editor_loads_presets_and_reports_the_sum():
 def test_helpers_reject_bad_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    ("arrays", "error", "message"),
+    [
+        ([], TypeError, r"arrays must be a non-empty list of 2-D arrays, got list of length 0"),
+        ("image", TypeError, r"arrays must be a non-empty list of 2-D arrays, got str 'image'"),
+        ([[1.0]], TypeError, r"arrays\[0\] must be a 2-D numpy array, got list of length 1"),
+        (
+            [np.ones((2, 2)), np.ones((1, 3, 3))],
+            ValueError,
+            r"arrays\[1\] must be a 2-D array \(H, W\), got shape \(1, 3, 3\); "
+            r"take one channel",
+        ),
+        (
+            [np.ones((0, 3))],
+            ValueError,
+            r"arrays\[0\] must be a 2-D array \(H, W\), got shape \(0, 3\); it has no pixels",
+        ),
+        ([np.array([[1.0, np.nan]])], ValueError, r"arrays\[0\] must hold finite values"),
+    ],
+)
+def test_grid_drawings_name_the_bad_array(arrays, error, message):
+    for draw in (show_number_grids, draw_window_grids):
+        with pytest.raises(error, match=message):
+            draw(arrays)

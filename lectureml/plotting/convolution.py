@@ -17,7 +17,7 @@ from matplotlib import colormaps
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
 
-from lectureml._validate import check_int, describe
+from lectureml._validate import check_2d_arrays, check_int, describe
 from lectureml.conv import conv_output_size
 from lectureml.plotting.style import DIVERGING, GRAY, PALETTE, new_figure
 
@@ -30,30 +30,6 @@ _UNSIGNED_PERCENTILE = 99.5
 _SIGNED_FRACTION = 0.05
 _HIGHLIGHT = PALETTE[3]
 _WINDOW = PALETTE[1]
-
-
-def _as_2d_list(arrays, name):
-    """A list of 2-D float arrays, or a TypeError/ValueError naming the bad entry."""
-    if isinstance(arrays, np.ndarray):
-        arrays = [arrays] if arrays.ndim == 2 else list(arrays)
-    if not isinstance(arrays, (list, tuple)) or len(arrays) == 0:
-        raise TypeError(f"{name} must be a non-empty list of 2-D arrays, got {describe(arrays)}")
-    checked = []
-    for index, array in enumerate(arrays):
-        if not isinstance(array, np.ndarray):
-            raise TypeError(f"{name}[{index}] must be a 2-D numpy array, got {describe(array)}")
-        if array.ndim != 2 or 0 in array.shape:
-            hint = ""
-            if array.ndim > 2:
-                hint = "; take one channel of an (N, C, H, W) batch, e.g. x[n, 0]"
-            raise ValueError(
-                f"{name}[{index}] must be a 2-D array (H, W), got shape {array.shape}{hint}"
-            )
-        array = np.asarray(array, dtype=np.float64)
-        if not np.all(np.isfinite(array)):
-            raise ValueError(f"{name}[{index}] must hold finite values, got nan or inf")
-        checked.append(array)
-    return checked
 
 
 def _per_panel(value, count, name, kind):
@@ -118,7 +94,7 @@ def show_feature_maps(
     Returns:
         the matplotlib Figure.
     """
-    images = _as_2d_list(images, "images")
+    images = check_2d_arrays(images, "images")
     count = len(images)
     titles = _per_panel(titles, count, "titles", str)
     signed = _per_panel(signed, count, "signed", bool)
@@ -194,7 +170,7 @@ def show_number_grids(arrays, titles=None, highlight=None, fmt="{:g}", size=0.45
         the matplotlib Figure. Cells are shaded by value (darker = larger |value|, red for
         positive and blue for negative numbers when the array has any negative entry).
     """
-    arrays = _as_2d_list(arrays, "arrays")
+    arrays = check_2d_arrays(arrays, "arrays")
     count = len(arrays)
     titles = _per_panel(titles, count, "titles", str)
     if highlight is None:
@@ -376,7 +352,7 @@ def draw_shared_weights(matrix, kernel, size=5.0):
     Returns:
         the matplotlib Figure, with a legend naming the kernel entry of each colour.
     """
-    matrix, kernel = _as_2d_list([matrix, kernel], "[matrix, kernel]")
+    matrix, kernel = check_2d_arrays([matrix, kernel], "[matrix, kernel]")
     weights = kernel.ravel()
     if weights.size > 10 or np.unique(weights).size != weights.size or not np.all(weights):
         raise ValueError(

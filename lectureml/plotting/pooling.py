@@ -14,28 +14,12 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from lectureml._validate import check_int, describe
+from lectureml._validate import check_2d_arrays, check_int, describe
 from lectureml.plotting.style import GRAY, PALETTE, SEQUENTIAL, new_figure
 
 # Four light tints in a 2 x 2 checkerboard: neighbouring windows never share a colour.
 _WINDOW_TINTS = ("#CFE3F2", "#FBE3B5", "#CDEBDD", "#F4CDB8")
 _MARK = PALETTE[3]
-
-
-def as_2d_arrays(arrays, name):
-    """A list of non-empty 2-D float64 arrays, or a TypeError/ValueError naming the bad entry."""
-    if not isinstance(arrays, (list, tuple)):
-        raise TypeError(f"{name} must be a list of 2-D arrays, got {describe(arrays)}")
-    checked = []
-    for index, array in enumerate(arrays):
-        if not isinstance(array, np.ndarray):
-            raise TypeError(f"{name}[{index}] must be a 2-D numpy array, got {describe(array)}")
-        if array.ndim != 2 or 0 in array.shape:
-            raise ValueError(
-                f"{name}[{index}] must be a non-empty 2-D array (H, W), got shape {array.shape}"
-            )
-        checked.append(array.astype(np.float64))
-    return checked
 
 
 def _window_tint(row, col, side):
@@ -65,9 +49,7 @@ def draw_window_grids(arrays, titles=None, window_sides=None, marks=None, fmt="{
         the matplotlib Figure. Cells outside every whole window (the remainder rows and
         columns that pooling drops) are hatched gray.
     """
-    arrays = as_2d_arrays(arrays, "arrays")
-    if not arrays:
-        raise ValueError("arrays must hold at least one 2-D array, got an empty list")
+    arrays = check_2d_arrays(arrays, "arrays")
     count = len(arrays)
     titles = [None] * count if titles is None else list(titles)
     window_sides = [1] * count if window_sides is None else list(window_sides)
@@ -205,8 +187,8 @@ def draw_receptive_fields(image, windows, labels, gradients=(), gradient_titles=
     Returns:
         the matplotlib Figure.
     """
-    (image,) = as_2d_arrays([image], "image")
-    gradients = as_2d_arrays(list(gradients), "gradients")
+    (image,) = check_2d_arrays([image], "image")
+    gradients = check_2d_arrays(gradients, "gradients") if len(gradients) else []
     if len(windows) != len(labels) or not windows:
         raise ValueError(
             f"windows and labels must be non-empty and of the same length, got {len(windows)} "

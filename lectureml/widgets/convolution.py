@@ -12,10 +12,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from lectureml._validate import check_int, describe
+from lectureml._validate import check_2d_arrays, check_int, describe
 from lectureml.conv import conv2d, conv_output_size
 from lectureml.images import KERNELS
-from lectureml.plotting.convolution import _as_2d_list, draw_sliding_window, show_feature_maps
+from lectureml.plotting.convolution import draw_sliding_window, show_feature_maps
 
 _CUSTOM = "(your own)"
 
@@ -139,7 +139,7 @@ def kernel_editor(images, titles=None, kernel="edges in x", size=2.6):
     Returns:
         an ipywidgets VBox to display.
     """
-    images = _as_2d_list(images, "images")
+    images = check_2d_arrays(images, "images")
     if titles is not None and (not isinstance(titles, (list, tuple)) or len(titles) != len(images)):
         raise ValueError(
             f"titles must be None or one title per image ({len(images)}), got {describe(titles)}"

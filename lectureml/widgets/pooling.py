@@ -12,8 +12,7 @@ import numpy as np
 from IPython.display import display
 from matplotlib.patches import Rectangle
 
-from lectureml._validate import check_choice, check_int, describe
-from lectureml.plotting.pooling import as_2d_arrays
+from lectureml._validate import check_2d_arrays, check_choice, check_int, describe
 from lectureml.plotting.style import GRAY, PALETTE, new_figure
 from lectureml.pooling import avg_pool2d, max_pool2d
 
@@ -92,7 +91,7 @@ def pooling_explorer(images, kind="max", size=2, stride=2, layers=1):
             f"images must be a non-empty dict name -> 2-D array, got {describe(images)}"
         )
     names = list(images)
-    arrays = dict(zip(names, as_2d_arrays(list(images.values()), "images"), strict=True))
+    arrays = dict(zip(names, check_2d_arrays(list(images.values()), "images"), strict=True))
     check_choice(kind, "kind", _POOLS)
     given = {"size": size, "stride": stride, "layers": layers}
     for name, value in given.items():
