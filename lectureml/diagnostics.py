@@ -31,7 +31,7 @@ from lectureml._validate import (
     check_positive_number,
     describe,
 )
-from lectureml.layers import Dense, Layer, ReLU, Sequential, Sigmoid, Tanh
+from lectureml.layers import Dense, ReLU, Sequential, Sigmoid, Tanh, check_model
 
 # The activation layers the diagnostics recognise, by the name the notebooks use.
 ACTIVATION_LAYERS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid}
@@ -132,7 +132,7 @@ def layer_gradient_norms(model, x, labels):
     Returns:
         float64 array of shape (number of layers with weights,).
     """
-    _check_model(model)
+    check_model(model)
     x, labels = _check_batch(model, x, labels)
     logits = model.forward(x, training=True)
     _, dlogits = losses.softmax_cross_entropy(logits, labels)
@@ -244,7 +244,7 @@ def epochs_to_error(
         TrainingRun(epochs_needed, train_errors, seconds); epochs_needed is None when the
         target was not reached within max_epochs.
     """
-    _check_model(model)
+    check_model(model)
     x, labels = _check_batch(model, x, labels)
     if isinstance(target_error, bool) or not isinstance(target_error, numbers.Real):
         raise TypeError(f"target_error must be a number in (0, 1), got {describe(target_error)}")
@@ -267,11 +267,6 @@ def epochs_to_error(
 
 def _check_kind(value, name):
     return check_choice(value, name, ACTIVATION_LAYERS)
-
-
-def _check_model(model):
-    if not isinstance(model, Layer):
-        raise TypeError(f"model must be a Layer such as Sequential(...), got {describe(model)}")
 
 
 def _check_sequential(model):

@@ -695,6 +695,13 @@ def count_parameters(model):
     return model.num_parameters
 
 
+def check_model(model):
+    """Require a model to train or inspect: any Layer, usually a Sequential."""
+    if not isinstance(model, Layer):
+        raise TypeError(f"model must be a Layer such as Sequential(...), got {describe(model)}")
+    return model
+
+
 def _check_layer(value, name):
     if isinstance(value, type) and issubclass(value, Layer):
         raise TypeError(

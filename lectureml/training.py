@@ -29,7 +29,7 @@ from lectureml._validate import (
     check_int,
     describe,
 )
-from lectureml.layers import Layer
+from lectureml.layers import check_model
 from lectureml.optim import SGD
 
 _LOSSES = ("cross_entropy", "squared_error")
@@ -124,7 +124,7 @@ def fit(
     Returns:
         History with one entry per epoch.
     """
-    _check_model(model)
+    check_model(model)
     x, y = _check_data(model, x, y, "x", "y")
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
@@ -199,7 +199,7 @@ def predict_logits(model, x, batch_size=256):
     Returns:
         logits: shape (N, K), dtype of the model.
     """
-    _check_model(model)
+    check_model(model)
     x = _check_inputs(model, x, "x")
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     return _predict_logits(model, x, batch_size)
@@ -233,7 +233,7 @@ def evaluate(model, x, y, batch_size=256, loss="cross_entropy"):
         (loss, accuracy): two floats, the loss averaged over the examples and the fraction
         classified correctly.
     """
-    _check_model(model)
+    check_model(model)
     x, y = _check_data(model, x, y, "x", "y")
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     return _evaluate(model, x, y, batch_size, _loss_function(loss))
@@ -312,11 +312,6 @@ def _augmented(augment, xb, rng):
             f"augment must return an array of the batch's shape {xb.shape}, got {describe(out)}"
         )
     return out
-
-
-def _check_model(model):
-    if not isinstance(model, Layer):
-        raise TypeError(f"model must be a Layer such as Sequential(...), got {describe(model)}")
 
 
 def _check_bool(value, name):
