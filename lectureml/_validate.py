@@ -60,10 +60,15 @@ def check_shape(value, name, expected):
         raise ValueError(f"{name} must have shape {shown}, got shape {value.shape}")
 
 
-def check_int(value, name, minimum=None):
-    """Require a Python or numpy integer (not bool, not float), at least `minimum`."""
+def check_int(value, name, minimum=None, maximum=None):
+    """Require a Python or numpy integer (not bool, not float) in [minimum, maximum].
+
+    With a maximum, a minimum must be given too (every bounded integer here has one).
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {describe(value)}")
+    if maximum is not None and not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be an integer in {minimum}..{maximum}, got {value}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
     return int(value)

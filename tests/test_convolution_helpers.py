@@ -172,6 +172,12 @@ def test_kernel_editor_loads_presets_and_reports_the_sum():
             r"stride must be an integer in 1..4, got 9",
         ),
         (
+            lambda: output_size_explorer(stride=0),
+            ValueError,
+            r"stride must be an integer in 1..4, got 0",
+        ),
+        (lambda: output_size_explorer(stride=2.0), TypeError, r"stride must be an integer, got"),
+        (
             lambda: kernel_editor([np.eye(3)], kernel="emboss"),
             ValueError,
             r"kernel must be one of \[.*'sharpen'\] or a 3 x 3 array, got 'emboss'",

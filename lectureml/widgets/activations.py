@@ -67,9 +67,7 @@ def gradient_flow_explorer(x, labels, activation="relu", depth=8, width=64, seed
     """
     # One call validates x, labels, activation, width and seed before any widget exists.
     gradient_flow(x, labels, activation, 1, width, 1.0, seed)
-    depth = check_int(depth, "depth", minimum=1)
-    if depth > MAX_DEPTH:
-        raise ValueError(f"depth must be an integer in 1..{MAX_DEPTH}, got {depth}")
+    depth = check_int(depth, "depth", minimum=1, maximum=MAX_DEPTH)
     kind = widgets.Dropdown(options=list(KINDS), value=activation, description="units")
     layers = widgets.IntSlider(
         value=depth, min=1, max=MAX_DEPTH, description="hidden layers", continuous_update=False

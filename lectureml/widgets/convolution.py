@@ -49,9 +49,7 @@ def output_size_explorer(input_size=7, kernel_size=3, stride=1, padding=0):
     }
     for name, value in given.items():
         low, high = bounds[name]
-        given[name] = check_int(value, name, minimum=low)
-        if given[name] > high:
-            raise ValueError(f"{name} must be an integer in {low}..{high}, got {value}")
+        given[name] = check_int(value, name, minimum=low, maximum=high)
     sliders = {
         name: widgets.IntSlider(
             value=given[name],

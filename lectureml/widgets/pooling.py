@@ -96,9 +96,7 @@ def pooling_explorer(images, kind="max", size=2, stride=2, layers=1):
     given = {"size": size, "stride": stride, "layers": layers}
     for name, value in given.items():
         low, high = _BOUNDS[name]
-        value = check_int(value, name, minimum=low)
-        if value > high:
-            raise ValueError(f"{name} must be an integer in {low}..{high}, got {value}")
+        check_int(value, name, minimum=low, maximum=high)
     sliders = {
         name: widgets.IntSlider(
             value=given[name],
