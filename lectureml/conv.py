@@ -127,11 +127,11 @@ def _conv2d_forward_with_cache(x, w, b, stride, padding):
     grid = _FlatGrid.of(x.shape, w.shape, stride, padding)
     columns = _im2col(x, grid, dtype)
     out_on_grid = w.reshape(grid.kernels, -1).astype(dtype, copy=False) @ columns
+    if b is not None:
+        # Added here, where the values are contiguous, rather than during the strided copy below.
+        out_on_grid += b[:, None]
     out = np.empty(grid.out_shape, dtype=dtype)
-    if b is None:
-        np.copyto(out, grid.to_nchw(out_on_grid))
-    else:
-        np.add(grid.to_nchw(out_on_grid), b[:, None, None], out=out)
+    np.copyto(out, grid.to_nchw(out_on_grid))
     return out, (columns, grid, x.dtype, w)
 
 
