@@ -27,8 +27,12 @@ def as_float_array(value, name, ndim=None, layout=None, hint=None):
     """Return `value` as a float32/float64 ndarray, checking its number of dimensions.
 
     Integer and bool arrays are converted to float64; float32 and float64 keep their dtype.
+    A numpy scalar such as np.float64(2.0) counts as a 0-d array: numpy's own functions return
+    one for a 0-d input (np.maximum(np.array(2.0), 0) does), so results can be passed back in.
     `layout` names the axes (e.g. "(N, C, H, W)") for the message; `hint` suggests a fix.
     """
+    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        value = np.asarray(value)
     if not isinstance(value, np.ndarray):
         raise TypeError(
             f"{name} must be a numpy array{' of shape ' + layout if layout else ''}, "

@@ -8,6 +8,8 @@ whose error is O(h^2). In float64 with h = 1e-5 a correct analytic gradient agre
 to a relative error around 1e-10; a wrong one is off by 1e-2 or more.
 """
 
+import numbers
+
 import numpy as np
 
 from lectureml._validate import FLOAT_DTYPES, as_float_array, check_positive_number, describe
@@ -57,9 +59,12 @@ def numerical_gradient(f, x, h=1e-5):
 
 
 def _scalar_value(f):
-    """f() as a float, with a clear error when f returns an array of several values."""
+    """f() as a float, with a clear error when f returns anything but one real number."""
     value = f()
-    if np.ndim(value) != 0:
+    is_real_number = isinstance(value, numbers.Real) or (
+        isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
+    )
+    if not is_real_number or np.ndim(value) != 0:
         raise TypeError(
             f"f must return a scalar (e.g. a loss, or np.sum of an output), got {describe(value)}"
         )

@@ -102,8 +102,9 @@ class Layer:
         for _, grad in self.parameters():
             grad.fill(0)
 
-    def _input(self, x):
-        """Validate the forward input `x`; return it and the output shape."""
+    def _input(self, x, training):
+        """Validate the forward input `x` and the `training` flag; return x and the output shape."""
+        _check_training(training)
         x = as_float_array(x, "x")
         return x, self._infer_shape(x.shape)
 
@@ -184,7 +185,7 @@ class Dense(Layer):
         Returns:
             out: x @ W + b, shape (N, out_features), dtype of the layer.
         """
-        x, _ = self._input(x)
+        x, _ = self._input(x, training)
         x = x.astype(self.dtype, copy=False)
         out = x @ self.params["W"]
         out += self.params["b"]
@@ -294,7 +295,7 @@ class Conv2D(Layer):
             out: shape (N, F, H_out, W_out) with H_out = (H + 2 padding - k) // stride + 1
             (likewise W_out), dtype of the layer.
         """
-        x, _ = self._input(x)
+        x, _ = self._input(x, training)
         x = x.astype(self.dtype, copy=False)
         # The cached path keeps the im2col columns for backward instead of rebuilding them;
         # its arguments are checked here (x) and at construction (W, b, stride, padding).
@@ -370,7 +371,7 @@ class MaxPool2D(_Pool2D):
 
     def forward(self, x, training=False):
         """Max over each window; x of shape (N, C, H, W), dtype kept."""
-        x, _ = self._input(x)
+        x, _ = self._input(x, training)
         # The cached path records each window's winner so backward need not search again.
         out, pool_cache = pooling._max_pool2d_forward_with_cache(x, self.size, self.stride)
         self._cache = (out.shape, x.dtype, pool_cache)
@@ -397,7 +398,7 @@ class AvgPool2D(_Pool2D):
 
     def forward(self, x, training=False):
         """Mean over each window; x of shape (N, C, H, W), dtype kept."""
-        x, _ = self._input(x)
+        x, _ = self._input(x, training)
         out = pooling.avg_pool2d(x, size=self.size, stride=self.stride)
         self._cache = (x, out.shape)
         return out
@@ -420,7 +421,7 @@ class _Elementwise(Layer):
 
     def forward(self, x, training=False):
         """h(x) elementwise; any shape, dtype kept."""
-        x, _ = self._input(x)
+        x, _ = self._input(x, training)
         self._cache = x
         return type(self)._function(x)
 
@@ -475,20 +476,19 @@ class Dropout(Layer):
 
     def forward(self, x, training=False):
         """Drop and rescale units when `training`, else pass x through; any shape."""
-        x, _ = self._input(x)
-        _check_training(training)
+        x, _ = self._input(x, training)
         if not training:
             # The identity needs no mask; backward passes dout straight through.
-            self._cache = (x.shape, None)
+            self._cache = (x.shape, x.dtype, None)
             return x
         out, mask = dropout_ops.dropout(x, self.p, self.rng, training=True)
-        self._cache = (x.shape, mask)
+        self._cache = (x.shape, x.dtype, mask)
         return out
 
     def backward(self, dout):
         """dL/dx = dout * mask (the mask of the last training forward); shape of x."""
-        shape, mask = self._saved()
-        dout = self._upstream(dout, shape)
+        shape, dtype, mask = self._saved()
+        dout = self._upstream(dout, shape, dtype)
         if mask is None:
             return dout
         return dropout_ops.dropout_backward(dout, mask)
@@ -510,14 +510,14 @@ class Flatten(Layer):
 
     def forward(self, x, training=False):
         """A view of x with shape (N, prod(other axes)); no data is copied."""
-        x, out_shape = self._input(x)
-        self._cache = x.shape
+        x, out_shape = self._input(x, training)
+        self._cache = (x.shape, x.dtype)
         return x.reshape(out_shape)
 
     def backward(self, dout):
         """dout of shape (N, D) reshaped back to the input's shape."""
-        shape = self._saved()
-        dout = self._upstream(dout, (shape[0], int(np.prod(shape[1:]))))
+        shape, dtype = self._saved()
+        dout = self._upstream(dout, (shape[0], int(np.prod(shape[1:]))), dtype)
         return dout.reshape(shape)
 
     def __repr__(self):
@@ -720,7 +720,8 @@ def _check_layer(value, name):
 
 def _check_dtype(dtype):
     try:
-        resolved = np.dtype(dtype)
+        # np.dtype(None) would silently mean float64.
+        resolved = None if dtype is None else np.dtype(dtype)
     except TypeError:
         resolved = None
     if resolved not in FLOAT_DTYPES:

@@ -74,6 +74,19 @@ def test_sigmoid_is_finite_and_silent_for_huge_inputs():
 
 
 @pytest.mark.parametrize("name", ELEMENTWISE)
+def test_a_0d_result_can_be_passed_back_in(name):
+    # numpy's ufuncs turn a 0-d array into a numpy scalar (np.maximum(np.array(2.0), 0) is
+    # np.float64(2.0)); the library accepts those, so h(h(a)) works on a single number too.
+    f, df = act.get_activation(name)
+    for dtype in (np.float32, np.float64):
+        a = np.array(0.75, dtype=dtype)
+        twice = f(f(a))
+        assert np.asarray(twice).dtype == dtype
+        assert float(twice) == pytest.approx(float(f(np.array([float(f(a))]))[0]))
+        assert np.asarray(df(f(a))).dtype == dtype
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_dtype_is_kept(name):
     f, df = act.get_activation(name)
     for dtype in (np.float32, np.float64):

@@ -95,6 +95,15 @@ def test_backward_keeps_float32():
 # ---------------------------------------------------------------- bad input
 
 
+def test_a_single_unit_works_forward_and_backward():
+    # For a 0-d x numpy returns scalars (np.float64), which dropout_backward must accept.
+    rng = np.random.default_rng(0)
+    outputs = [dropout(np.array(2.0), 0.5, rng) for _ in range(20)]
+    assert {float(out) for out, _ in outputs} == {0.0, 4.0}
+    for out, mask in outputs:
+        assert float(dropout_backward(out, mask)) == float(out) * float(mask)
+
+
 def test_dropout_rejects_bad_p():
     x, rng = np.ones(3), np.random.default_rng(0)
     with pytest.raises(ValueError, match=r"p must be in \[0, 1\), got 1.0"):

@@ -109,6 +109,27 @@ def test_numerical_gradient_rejects_read_only_x_and_array_valued_f():
         numerical_gradient(lambda: x**2, x)
 
 
+@pytest.mark.parametrize(
+    ("result", "shown"),
+    [(None, r"NoneType None"), ("0.5", r"str '0.5'"), (1 + 2j, r"complex \(1\+2j\)")],
+)
+def test_numerical_gradient_names_a_non_number_returned_by_f(result, shown):
+    # A forgotten `return` gives None; float() would fail with a message that never names f.
+    with pytest.raises(TypeError, match=rf"f must return a scalar \(e\.g\. a loss.*got {shown}"):
+        numerical_gradient(lambda: result, np.zeros(2))
+
+
+@pytest.mark.parametrize(
+    # A float32 loss keeps only about 7 digits, so its central differences are rough.
+    ("to_scalar", "tolerance"),
+    [(np.float64, 1e-9), (np.array, 1e-9), (np.float32, 1e-1)],
+)
+def test_numerical_gradient_accepts_numpy_scalars_and_0d_arrays(to_scalar, tolerance):
+    x = np.array([1.0, -2.0])
+    grad = numerical_gradient(lambda: to_scalar(np.sum(x**2)), x)
+    assert relative_error(grad, 2 * x) < tolerance
+
+
 def test_relative_error_rejects_bad_arguments():
     with pytest.raises(
         ValueError, match=r"a and b must have the same shape, got a \(2,\) and b \(3,\)"

@@ -529,6 +529,16 @@ def test_dout_of_the_wrong_shape():
             r"dtype must be np.float32 or np.float64, got type",
         ),
         (
+            lambda: Dense(2, 2, rng(), dtype=None),
+            TypeError,
+            r"dtype must be np.float32 or np.float64, got NoneType None",
+        ),
+        (
+            lambda: Conv2D(1, 2, 3, rng(), dtype=None),
+            TypeError,
+            r"dtype must be np.float32 or np.float64, got NoneType None",
+        ),
+        (
             lambda: Dense(2, 2, rng(), dtype="float16"),
             TypeError,
             r"dtype must be np.float32 or np.float64, got str 'float16'",
@@ -581,6 +591,37 @@ def test_training_flag_must_be_a_bool():
         Dropout(0.5, rng()).forward(np.ones(3), training="yes")
     with pytest.raises(TypeError, match=r"training must be True or False, got int 1"):
         small_cnn().forward(np.ones((1, 1, 8, 8)), training=1)
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        Dense(4, 2, rng()),
+        Conv2D(1, 2, 3, rng()),
+        MaxPool2D(2),
+        AvgPool2D(2),
+        ReLU(),
+        Sigmoid(),
+        Tanh(),
+        Dropout(0.5, rng()),
+        Flatten(),
+    ],
+    ids=repr,
+)
+def test_every_layer_checks_the_training_flag(layer):
+    # A string such as "yes" is truthy: unchecked, it would silently mean training=True.
+    with pytest.raises(TypeError, match=r"training must be True or False, got str 'yes'"):
+        layer.forward(np.ones((1, 1, 4, 4)), training="yes")
+
+
+@pytest.mark.parametrize("training", [False, True])
+def test_flatten_and_dropout_return_gradients_in_the_input_dtype(training):
+    x = np.ones((2, 1, 4, 4), dtype=np.float32)
+    for layer in (Flatten(), Dropout(0.5, rng())):
+        out = layer.forward(x, training=training)
+        dx = layer.backward(np.ones(out.shape))  # float64 upstream gradient
+        assert dx.dtype == np.float32
+        assert dx.shape == x.shape
 
 
 @pytest.mark.parametrize(
