@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -212,3 +213,63 @@ def test_a_record_file_swapped_for_a_link_or_a_pipe_reads_as_empty(tmp_path):
     assert _read_records(tmp_path / "link.jsonl") == b""
     assert _read_records(tmp_path / "pipe.jsonl") == b""
     assert _read_records(secret) == secret.read_bytes()
+
+
+def test_links_unreadable_files_and_non_utf8_names_cost_only_their_own_grades(
+    tmp_path, monkeypatch
+):
+    """A link can point at the solutions; an unreadable file or a folder name that is not
+    UTF-8 (unzipped from a Windows archive) used to stop the class's grading half-way."""
+    submissions = tmp_path / "class"
+    (submissions / "linked_file").mkdir(parents=True)
+    (submissions / "linked_file" / "fixture.ipynb").symlink_to(SOURCE)
+    (submissions / "linked_folder").symlink_to(SOURCE.parent, target_is_directory=True)
+    shutil.copytree(SUBMISSIONS / "correct", submissions / "unreadable")
+    os.mkdir(os.path.join(os.fsencode(submissions), b"caf\xe9"))
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path):
+        if path.parent.name == "unreadable":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    out = tmp_path / "out"
+    grade_class(SOURCE, submissions, out, SETTINGS)
+
+    statuses = {}
+    for student, _, _, points, _, status in _read_csv(out / "grades.csv")[1:]:
+        statuses.setdefault(student, set()).add((status, points))
+    assert statuses == {
+        "caf\\xe9": {("missing", "0")},
+        "linked_file": {("invalid_notebook", "0")},
+        "linked_folder": {("invalid_notebook", "0")},
+        "unreadable": {("invalid_notebook", "0")},
+    }
+    feedback = out / "feedback"
+    assert "symbolic link" in (feedback / "linked_folder.md").read_text(encoding="utf-8")
+    assert "could not be read: Permission denied." in (feedback / "unreadable.md").read_text(
+        encoding="utf-8"
+    )
+    odd_name = os.path.join(os.fsencode(feedback), b"caf\xe9.md")
+    with open(odd_name, encoding="utf-8") as odd_feedback:
+        assert odd_feedback.readline() == "# Feedback for caf\\xe9\n"
+
+
+@pytest.mark.slow
+def test_a_flood_of_records_is_cut_off_and_said(tmp_path):
+    """Parsing 256 MB of records took 3.2 GB of the grader's memory; now 4 MB is the limit."""
+    flood = (
+        "import os\n\n"
+        "with open(os.environ['LECTUREML_GRADING_RECORD'], 'a') as record:\n"
+        "    record.write(('[' + '0.5,' * 250_000 + '0]\\n') * 5)\n"
+    )
+    nb = nbformat.read(SUBMISSIONS / "correct" / "fixture.ipynb", as_version=4)
+    relu_cell = next(cell for cell in nb.cells if cell.id == "relu-solution")
+    relu_cell.source = flood + relu_cell.source
+    (tmp_path / "class" / "flood").mkdir(parents=True)
+    nbformat.write(nb, tmp_path / "class" / "flood" / "fixture.ipynb")
+    (result,) = grade_class(SOURCE, tmp_path / "class", tmp_path / "out", SETTINGS)
+    # The hidden tests' answers came after the 5 MB of junk, so none was read.
+    assert [r.status for r in result.results] == ["failed", "failed", "failed", "manual"]
+    assert any("more than 4 MB of answers" in note for note in result.notes)

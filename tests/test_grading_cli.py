@@ -11,7 +11,7 @@ from grading_fixtures.builder import SOURCE, SUBMISSIONS
 from lectureml.grading import check
 from lectureml.grading.cli import main
 from lectureml.grading.runner import NESTED_ENV
-from lectureml.grading.selfcheck import SESSION_ENV, _current_notebook
+from lectureml.grading.selfcheck import SESSION_ENV, _current_notebook, format_report, self_check
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "lectureml-grade"
 
@@ -63,6 +63,18 @@ def test_check_command_reports_each_exercise(tmp_path):
                 "  [todo] fixture-relu-tests (2 points): not done yet (NotImplementedError)"
             )
         assert lines[-1] == "  [manual] fixture-explain (1 point): a person grades this answer"
+
+
+@pytest.mark.slow
+def test_check_reports_an_exercise_whose_test_cell_was_deleted(tmp_path):
+    notebook = shutil.copy(SUBMISSIONS / "deleted_test" / "fixture.ipynb", tmp_path)
+    report = format_report("fixture.ipynb", self_check(notebook, cell_timeout=30))
+    lines = report.splitlines()
+    # Before, the exercise vanished from the report ("2 of 2") though the grader grades it.
+    assert lines[0] == "fixture.ipynb: 2 of 3 exercises pass their visible tests"
+    assert lines[-1].startswith(
+        "  [no test] fixture-relu-tests (points unknown): its test cell is missing"
+    )
 
 
 def test_check_does_nothing_inside_a_kernel_the_grader_started(monkeypatch, capsys):

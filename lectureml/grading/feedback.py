@@ -6,9 +6,16 @@ the hidden tests' source, their error messages or a reference value: those stay 
 instructor (grade.score decides what goes into an exercise's details).
 """
 
+import os
 import re
 
 MAX_DETAIL_CHARS = 1500
+
+
+def display_name(student):
+    """A student folder's name as text: bytes that are not UTF-8 (e.g. a Windows archive's
+    "caf\xe9") are shown as \\xe9 escapes instead of breaking the UTF-8 output files."""
+    return os.fsencode(student).decode("utf-8", errors="backslashreplace")
 
 
 def format_points(value):
@@ -64,12 +71,12 @@ def render_submission(submission):
 
 
 def render(student, submissions):
-    parts = [f"# Feedback for {student}", ""]
+    parts = [f"# Feedback for {display_name(student)}", ""]
     parts += [render_submission(s) for s in sorted(submissions, key=lambda s: s.notebook)]
     return "\n".join(parts).rstrip() + "\n"
 
 
 def write_feedback(student, submissions, directory):
     path = directory / f"{student}.md"
-    path.write_text(render(student, submissions), encoding="utf-8")
+    path.write_text(render(student, submissions), encoding="utf-8", errors="backslashreplace")
     return path

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lectureml.grading import records as record_format
-from lectureml.grading.feedback import format_points, write_feedback
+from lectureml.grading.feedback import display_name, format_points, write_feedback
 from lectureml.grading.notebook import (
     find_exercises,
     grade_id,
@@ -46,7 +46,7 @@ from lectureml.grading.notebook import (
     strip_hidden_tests,
 )
 from lectureml.grading.registry import get_check
-from lectureml.grading.runner import resolve_kernel_user, run_notebook
+from lectureml.grading.runner import MAX_RECORD_BYTES, resolve_kernel_user, run_notebook
 from lectureml.grading.verdict import decide
 
 STATUSES = {
@@ -56,7 +56,8 @@ STATUSES = {
     "timeout": "a cell of the exercise exceeded --timeout-cell, or the notebook its budget",
     "kernel_died": "the kernel died (os._exit, a crash) before the exercise's tests finished",
     "missing": "the student's folder has no file for this notebook",
-    "invalid_notebook": "the file is empty, not JSON, or not an nbformat 4 notebook",
+    "invalid_notebook": "the file is empty, not JSON, not an nbformat 4 notebook, unreadable, "
+    "or a symbolic link",
     "manual": "graded by a person: points left empty",
 }
 CSV_COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "status")
@@ -255,12 +256,23 @@ def grade_submission(source, student, path, settings, kernel_user=None):
         result.results = [ExerciseResult(e, status, 0.0) for e in source.exercises]
         return result
 
+    if path.is_symlink() or path.parent.is_symlink():
+        # A link can point at any file the grader may read, the instructor's solutions included.
+        return every_exercise(
+            "invalid_notebook",
+            f"{source.name} is a symbolic link (or inside one); submit the notebook file itself.",
+        )
     if not path.is_file():
         return every_exercise("missing", f"No file {source.name} was submitted.")
     try:
         cells = load_submission_cells(path)
     except InvalidNotebook as error:
         return every_exercise("invalid_notebook", f"{source.name} could not be read: {error}.")
+    except OSError as error:
+        return every_exercise(
+            "invalid_notebook",
+            f"{source.name} could not be read: {error.strerror or type(error).__name__}.",
+        )
     try:
         nb, result.notes = rebuild(source, cells)
         run = run_notebook(
@@ -272,10 +284,16 @@ def grade_submission(source, student, path, settings, kernel_user=None):
             record=True,
         )
     except Exception as error:  # one submission must never stop the class's grading
-        print(f"warning: {student}/{source.name}: {type(error).__name__}: {error}", file=sys.stderr)
+        who = f"{display_name(student)}/{source.name}"
+        print(f"warning: {who}: {type(error).__name__}: {error}", file=sys.stderr)
         return every_exercise("error", f"{source.name} could not be run by the grader.")
     if run.problem:
-        print(f"warning: {student}/{source.name}: {run.problem}", file=sys.stderr)
+        print(f"warning: {display_name(student)}/{source.name}: {run.problem}", file=sys.stderr)
+    if run.records_truncated:
+        result.notes.append(
+            f"The hidden tests recorded more than {MAX_RECORD_BYTES // 2**20} MB of answers; "
+            f"the rest was ignored, so its checks got no answer."
+        )
     parsed = record_format.parse(run.records)
     result.results = [score(exercise, nb, run, parsed) for exercise in source.exercises]
     result.seconds = time.perf_counter() - started
@@ -289,7 +307,7 @@ def write_grades(results, path):
         for item in submission.results:
             rows.append(
                 (
-                    submission.student,
+                    display_name(submission.student),
                     submission.notebook,
                     item.exercise.grade_id,
                     format_points(item.points),
@@ -297,7 +315,9 @@ def write_grades(results, path):
                     item.status,
                 )
             )
-    with open(path, "w", newline="", encoding="utf-8") as file:
+    # backslashreplace: a lone surrogate (e.g. from a student's printed output) must not
+    # stop the file half-written.
+    with open(path, "w", newline="", encoding="utf-8", errors="backslashreplace") as file:
         writer = csv.writer(file, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         writer.writerows(rows)
@@ -366,10 +386,19 @@ def grade_class(source, submissions_dir, out_dir, settings=GradeSettings(), log=
         kernel_user = slots.get()
         try:
             result = grade_submission(item, student, path, settings, kernel_user)
+        except Exception as error:  # one student's file must never stop the class's grading
+            who = f"{display_name(student)}/{item.name}"
+            print(f"warning: {who}: {type(error).__name__}: {error}", file=sys.stderr)
+            result = SubmissionResult(student, item.name, [])
+            result.notes.append(f"{item.name} could not be graded ({type(error).__name__}).")
+            result.results = [ExerciseResult(e, "error", 0.0) for e in item.exercises]
         finally:
             slots.put(kernel_user)
         earned = sum(r.points or 0 for r in result.results if r.status != "manual")
-        log(f"{student}/{item.name}: {format_points(earned)} points ({result.seconds:.1f} s)")
+        log(
+            f"{display_name(student)}/{item.name}: {format_points(earned)} points "
+            f"({result.seconds:.1f} s)"
+        )
         return result
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -31,7 +31,9 @@ from lectureml.grading.expectations import RECORD_ENV
 
 # Set in every kernel we start, so `lectureml.grading.check()` inside it does nothing.
 NESTED_ENV = "LECTUREML_GRADING_KERNEL"
-MAX_RECORD_BYTES = 256 * 2**20
+# The course's largest legitimate record file is about 10 kB; parsing a flood of 256 MB took
+# 3.2 GB of the grader's memory.
+MAX_RECORD_BYTES = 4 * 2**20
 # Threads of numerical libraries: one per kernel, since several kernels run side by side.
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 _PROBED = ("PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "LANG")
@@ -69,6 +71,7 @@ class NotebookRun:
     budget_exceeded: bool = False
     problem: str = ""
     records: bytes = b""
+    records_truncated: bool = False
 
 
 @functools.cache
@@ -163,7 +166,8 @@ def _read_events(path):
 
 
 def _read_records(path):
-    """The record file's bytes; nothing if the kernel swapped it for a link, pipe or device.
+    """The record file's first MAX_RECORD_BYTES + 1 bytes (one more tells that it was longer);
+    nothing if the kernel swapped it for a link, pipe or device.
 
     The kernel's user owns the sandbox: a link could point at a file only the grader may
     read, and a named pipe would block the grader forever.
@@ -176,7 +180,7 @@ def _read_records(path):
     with os.fdopen(descriptor, "rb") as file:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
             return b""
-        return file.read(MAX_RECORD_BYTES)
+        return file.read(MAX_RECORD_BYTES + 1)
 
 
 def _prepare_sandbox(sandbox, user, record):
@@ -266,7 +270,9 @@ def run_notebook(
             log_tail = (private / "runner.log").read_text(errors="replace")[-2000:]
             run.problem = problems[0] if problems else f"the runner stopped early:\n{log_tail}"
         if record_file is not None:
-            run.records = _read_records(record_file)
+            records = _read_records(record_file)
+            run.records_truncated = len(records) > MAX_RECORD_BYTES
+            run.records = records[:MAX_RECORD_BYTES]
         return run
     finally:
         shutil.rmtree(private, ignore_errors=True)

@@ -12,7 +12,7 @@ import nbformat
 
 from lectureml.grading.expectations import RECORD_ENV
 from lectureml.grading.feedback import points_text, truncate
-from lectureml.grading.notebook import find_exercises
+from lectureml.grading.notebook import find_exercises, grade_id, is_solution_cell
 from lectureml.grading.runner import NESTED_ENV, run_notebook
 
 SESSION_ENV = "JPY_SESSION_NAME"  # JupyterLab sets it to the notebook's path
@@ -20,10 +20,11 @@ SESSION_ENV = "JPY_SESSION_NAME"  # JupyterLab sets it to the notebook's path
 
 @dataclass(frozen=True)
 class SelfCheckResult:
-    """status: pass, fail, todo (raises NotImplementedError), error, timeout, not run, manual."""
+    """status: pass, fail, todo (raises NotImplementedError), error, timeout, not run, manual,
+    or no test (the exercise's test cell was deleted; its points are then unknown, None)."""
 
     grade_id: str
-    points: float
+    points: float | None
     status: str
     message: str = ""
 
@@ -57,9 +58,33 @@ def self_check(path, cell_timeout=60, notebook_timeout=1800):
     )
     if run.problem:
         raise RuntimeError(f"could not run {path.name}: {run.problem}")
-    return [
+    exercises = find_exercises(nb.cells)
+    results = [
         SelfCheckResult(exercise.grade_id, exercise.points, *_outcome(exercise, run))
-        for exercise in find_exercises(nb.cells)
+        for exercise in exercises
+    ]
+    return results + _untested_solutions(nb.cells, exercises)
+
+
+def _untested_solutions(cells, exercises):
+    """A "no test" result for each solution cell whose test cell ("<grade_id>-tests") is gone.
+
+    Without it a deleted test cell would silently drop its exercise from the report, while
+    the grader restores the cell and grades the exercise all the same.
+    """
+    tested = {exercise.grade_id for exercise in exercises}
+    return [
+        SelfCheckResult(
+            f"{grade_id(cell)}-tests",
+            None,
+            "no test",
+            "its test cell is missing, so nothing was checked; the grader restores and runs it "
+            "anyway. Get it back with Edit > Undo Cell Operation, or from a fresh copy",
+        )
+        for cell in cells
+        if cell.get("cell_type") == "code"
+        and is_solution_cell(cell)
+        and f"{grade_id(cell)}-tests" not in tested
     ]
 
 
@@ -68,7 +93,8 @@ def format_report(name, results):
     passed = [r for r in auto if r.status == "pass"]
     lines = [f"{name}: {len(passed)} of {len(auto)} exercises pass their visible tests"]
     for result in results:
-        line = f"  [{result.status}] {result.grade_id} ({points_text(result.points)})"
+        worth = "points unknown" if result.points is None else points_text(result.points)
+        line = f"  [{result.status}] {result.grade_id} ({worth})"
         lines.append(f"{line}: {result.message}" if result.message else line)
     return "\n".join(lines)
 
