@@ -20,6 +20,7 @@ time, which is how the lecture describes the operation, and is thousands of time
 from typing import NamedTuple
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from lectureml._validate import as_float_array, check_int, check_shape
 
@@ -362,11 +363,23 @@ def _im2col(x, grid, dtype):
     grid.padded_images(long_rows)[:, :, pad : pad + grid.height, pad : pad + grid.width] = (
         x.transpose(1, 0, 2, 3)
     )
-    offsets = grid.offsets
-    columns = np.empty((grid.channels, len(offsets), grid.samples * grid.grid_size), dtype=dtype)
-    for entry, offset in enumerate(offsets):
-        columns[:, entry] = long_rows[:, grid.window_entry(offset)]
-    return columns.reshape(-1, columns.shape[2])
+    # One strided view holds every window entry (channel, kernel row, kernel column) for all
+    # grid positions, so a single copy builds the whole matrix.
+    channel_step, value_step = long_rows.strides
+    windows = as_strided(
+        long_rows,
+        shape=(
+            grid.channels,
+            grid.kernel_height,
+            grid.kernel_width,
+            grid.samples * grid.grid_size,
+        ),
+        strides=(channel_step, grid.row_width * value_step, value_step, grid.stride * value_step),
+        writeable=False,
+    )
+    columns = np.empty(windows.shape, dtype=dtype)
+    np.copyto(columns, windows)
+    return columns.reshape(-1, columns.shape[3])
 
 
 def _col2im(dcolumns, grid):
