@@ -423,21 +423,22 @@ def test_reprs():
 # ---------------------------------------------------------------- bad inputs
 
 
-@pytest.mark.parametrize(
-    "layer",
-    [
-        Dense(2, 2, rng()),
-        Conv2D(1, 1, 1, rng()),
-        MaxPool2D(),
-        AvgPool2D(),
+def one_layer_of_each_kind():
+    """Fresh instances (layers keep state between calls), for single-channel 4x4 images."""
+    return [
+        Dense(16, 2, rng()),
+        Conv2D(1, 2, 3, rng()),
+        MaxPool2D(2),
+        AvgPool2D(2),
         ReLU(),
         Sigmoid(),
         Tanh(),
         Dropout(0.5, rng()),
         Flatten(),
-    ],
-    ids=repr,
-)
+    ]
+
+
+@pytest.mark.parametrize("layer", one_layer_of_each_kind(), ids=repr)
 def test_backward_before_forward_is_a_clear_error(layer):
     with pytest.raises(RuntimeError, match=r"backward was called before forward"):
         layer.backward(np.ones((1, 2)))
@@ -593,21 +594,7 @@ def test_training_flag_must_be_a_bool():
         small_cnn().forward(np.ones((1, 1, 8, 8)), training=1)
 
 
-@pytest.mark.parametrize(
-    "layer",
-    [
-        Dense(4, 2, rng()),
-        Conv2D(1, 2, 3, rng()),
-        MaxPool2D(2),
-        AvgPool2D(2),
-        ReLU(),
-        Sigmoid(),
-        Tanh(),
-        Dropout(0.5, rng()),
-        Flatten(),
-    ],
-    ids=repr,
-)
+@pytest.mark.parametrize("layer", one_layer_of_each_kind(), ids=repr)
 def test_every_layer_checks_the_training_flag(layer):
     # A string such as "yes" is truthy: unchecked, it would silently mean training=True.
     with pytest.raises(TypeError, match=r"training must be True or False, got str 'yes'"):
