@@ -78,6 +78,13 @@ def check_int(value, name, minimum=None, maximum=None):
     return int(value)
 
 
+def check_bool(value, name):
+    """Require True or False (a Python or numpy bool): a string such as "no" is truthy."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)
+
+
 def check_probability(value, name):
     """Require a real number p with 0 <= p < 1 (a drop probability)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -14,7 +14,7 @@ and at test time the layer is simply the identity (no rescaling of the weights i
 
 import numpy as np
 
-from lectureml._validate import as_float_array, check_generator, check_probability, describe
+from lectureml._validate import as_float_array, check_bool, check_generator, check_probability
 
 
 def dropout(x, p, rng, training=True):
@@ -37,8 +37,7 @@ def dropout(x, p, rng, training=True):
     x = as_float_array(x, "x")
     p = check_probability(p, "p")
     rng = check_generator(rng, "rng")
-    if not isinstance(training, (bool, np.bool_)):
-        raise TypeError(f"training must be True or False, got {describe(training)}")
+    training = check_bool(training, "training")
 
     if not training or p == 0:
         return x.copy(), np.ones_like(x)

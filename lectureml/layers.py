@@ -30,6 +30,7 @@ from lectureml import dropout as dropout_ops
 from lectureml._validate import (
     FLOAT_DTYPES,
     as_float_array,
+    check_bool,
     check_choice,
     check_generator,
     check_int,
@@ -104,7 +105,7 @@ class Layer:
 
     def _input(self, x, training):
         """Validate the forward input `x` and the `training` flag; return x and the output shape."""
-        _check_training(training)
+        check_bool(training, "training")
         x = as_float_array(x, "x")
         return x, self._infer_shape(x.shape)
 
@@ -590,7 +591,7 @@ class Sequential(Layer):
         Returns:
             the last layer's output, e.g. logits of shape (N, K).
         """
-        _check_training(training)
+        check_bool(training, "training")
         for layer in self.layers:
             x = layer.forward(x, training)
         return x
@@ -727,11 +728,6 @@ def _check_dtype(dtype):
     if resolved not in FLOAT_DTYPES:
         raise TypeError(f"dtype must be np.float32 or np.float64, got {describe(dtype)}")
     return resolved
-
-
-def _check_training(training):
-    if not isinstance(training, (bool, np.bool_)):
-        raise TypeError(f"training must be True or False, got {describe(training)}")
 
 
 def _check_input_shape(input_shape):

@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from lectureml import losses
 from lectureml._validate import (
     as_float_array,
+    check_bool,
     check_choice,
     check_class_labels,
     check_generator,
@@ -141,7 +142,7 @@ def fit(
     for function, name in ((augment, "augment"), (schedule, "schedule")):
         if function is not None and not callable(function):
             raise TypeError(f"{name} must be a function or None, got {describe(function)}")
-    _check_bool(progress, "progress")
+    check_bool(progress, "progress")
 
     # Converting once here spares every minibatch a float64 -> float32 copy.
     dtype = _model_dtype(model, x.dtype)
@@ -312,11 +313,6 @@ def _augmented(augment, xb, rng):
             f"augment must return an array of the batch's shape {xb.shape}, got {describe(out)}"
         )
     return out
-
-
-def _check_bool(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {describe(value)}")
 
 
 def _check_optimizer(optimizer, model, needs_lr):

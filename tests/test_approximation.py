@@ -5,6 +5,7 @@ import pytest
 
 from lectureml import approximation as ap
 from lectureml.mlp import backward, forward
+from lectureml.widgets.approximation import bump_explorer, sawtooth_explorer
 
 GRID = np.linspace(-1.0, 1.0, 2001)
 
@@ -395,3 +396,21 @@ def test_parameter_count_rejects_a_single_matrix():
         TypeError, match=r"weights must be a list of at least 2 .*got list of length 1"
     ):
         ap.parameter_count([np.ones((2, 2))])
+
+
+@pytest.mark.parametrize(
+    ("make", "pattern"),
+    [
+        (
+            lambda: bump_explorer(target="cos"),
+            r"target must be one of \['abs', 'sin', 'step'\], got str 'cos'",
+        ),
+        (lambda: bump_explorer(M=41), r"M must be an integer in 1\.\.40, got 41"),
+        (lambda: bump_explorer(M=0), r"M must be an integer in 1\.\.40, got 0"),
+        (lambda: sawtooth_explorer(L=8), r"L must be an integer in 1\.\.7, got 8"),
+        (lambda: sawtooth_explorer(M=129), r"M must be an integer in 1\.\.128, got 129"),
+    ],
+)
+def test_explorers_reject_values_their_sliders_cannot_show(make, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        make()

@@ -8,14 +8,13 @@ hidden layer.
 """
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from lectureml import diagnostics
 from lectureml._validate import as_float_array, check_int
 from lectureml.plotting.activations import draw_activation_ridges, draw_gradient_norms
 from lectureml.plotting.style import PALETTE, new_figure
+from lectureml.widgets import show_figure
 
 MAX_DEPTH = 12
 KINDS = tuple(diagnostics.ACTIVATION_LAYERS)
@@ -108,10 +107,7 @@ def gradient_flow_explorer(x, labels, activation="relu", depth=8, width=64, seed
             title=f"{kind.value} activations",
             colour=PALETTE[KINDS.index(kind.value)],
         )
-        with output:
-            output.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        show_figure(output, fig)
 
     for control in (kind, layers, scale):
         control.observe(redraw, names="value")

@@ -7,28 +7,20 @@ ReLU network fitted to it, and reports both networks' pieces, parameters and err
 """
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from lectureml import approximation
-from lectureml._validate import check_int, check_positive_number, describe
+from lectureml._validate import check_choice, check_int, check_positive_number
 from lectureml.mlp import forward
 from lectureml.plotting import approximation as figures
 from lectureml.plotting import style
+from lectureml.widgets import show_figure
 
 MAX_UNITS = 40
 MAX_DEPTH = 7
 MAX_SHALLOW_UNITS = 128
 # A corner each target leaves empty on [-1, 1].
 LEGEND_PLACES = {"sin": "upper left", "abs": "lower left", "step": "upper left"}
-
-
-def _show(output, fig):
-    with output:
-        output.clear_output(wait=True)
-        display(fig)
-    plt.close(fig)
 
 
 def bump_explorer(target="sin", M=8, steepness=40.0, resolution=801):
@@ -43,13 +35,8 @@ def bump_explorer(target="sin", M=8, steepness=40.0, resolution=801):
     Returns:
         an ipywidgets VBox to display (the last expression of a notebook cell).
     """
-    if not isinstance(target, str) or target not in approximation.TARGETS:
-        raise ValueError(
-            f"target must be one of {sorted(approximation.TARGETS)}, got {describe(target)}"
-        )
-    M = check_int(M, "M", minimum=1)
-    if M > MAX_UNITS:
-        raise ValueError(f"M must be an integer <= {MAX_UNITS}, got {M}")
+    check_choice(target, "target", sorted(approximation.TARGETS))
+    M = check_int(M, "M", minimum=1, maximum=MAX_UNITS)
     steepness = check_positive_number(steepness, "steepness")
     if not 1 <= steepness <= 1000:
         raise ValueError(f"steepness must be between 1 and 1000, got {steepness}")
@@ -89,7 +76,7 @@ def bump_explorer(target="sin", M=8, steepness=40.0, resolution=801):
         fig = figures.draw_bump_sum(
             x, f, terms, y, knots=knots, title=title, legend_loc=LEGEND_PLACES[name]
         )
-        _show(output, fig)
+        show_figure(output, fig)
 
     for control in (target_menu, units, steep, show_bumps):
         control.observe(redraw, names="value")
@@ -110,12 +97,8 @@ def sawtooth_explorer(L=3, M=4, resolution=2049):
     Returns:
         an ipywidgets VBox to display.
     """
-    L = check_int(L, "L", minimum=1)
-    if L > MAX_DEPTH:
-        raise ValueError(f"L must be an integer <= {MAX_DEPTH}, got {L}")
-    M = check_int(M, "M", minimum=1)
-    if M > MAX_SHALLOW_UNITS:
-        raise ValueError(f"M must be an integer <= {MAX_SHALLOW_UNITS}, got {M}")
+    L = check_int(L, "L", minimum=1, maximum=MAX_DEPTH)
+    M = check_int(M, "M", minimum=1, maximum=MAX_SHALLOW_UNITS)
     resolution = check_int(resolution, "resolution", minimum=2)
     x = np.linspace(0.0, 1.0, resolution)
 
@@ -146,7 +129,7 @@ def sawtooth_explorer(L=3, M=4, resolution=2049):
         ax.set_title(
             f"best shallow fit with M = {width.value} units: RMS error {rms:.3f}", fontsize=10
         )
-        _show(output, fig)
+        show_figure(output, fig)
 
     for control in (depth, width):
         control.observe(redraw, names="value")

@@ -11,15 +11,14 @@ the step, and the total error so far.
 from typing import NamedTuple
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from lectureml._validate import as_float_array, check_generator, check_int, check_positive_number
 from lectureml.losses import squared_error
 from lectureml.mlp import Gradients, backward, forward
 from lectureml.plotting import style
 from lectureml.plotting.backprop import draw_backward_pass, draw_forward_pass
+from lectureml.widgets import show_figure
 
 
 class SGDStep(NamedTuple):
@@ -201,10 +200,7 @@ def sgd_step_explorer(X, t, W1, W2, rng, learning_rates=(0.05, 0.2, 0.8), epochs
         fig = _draw_step(
             X, t, trajectories[rate.value], step_slider.value - 1, rate.value, hidden, x_grid
         )
-        with output:
-            output.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        show_figure(output, fig)
 
     step_slider.observe(redraw, names="value")
     rate.observe(redraw, names="value")

@@ -8,24 +8,15 @@
 """
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from lectureml._validate import check_2d_arrays, check_int, describe
 from lectureml.conv import conv2d, conv_output_size
 from lectureml.images import KERNELS
 from lectureml.plotting.convolution import draw_sliding_window, show_feature_maps
+from lectureml.widgets import show_figure
 
 _CUSTOM = "(your own)"
-
-
-def _show(output, fig):
-    """Replace what `output` shows by the figure, and free the figure."""
-    with output:
-        output.clear_output(wait=True)
-        display(fig)
-    plt.close(fig)
 
 
 def output_size_explorer(input_size=7, kernel_size=3, stride=1, padding=0):
@@ -88,7 +79,7 @@ def output_size_explorer(input_size=7, kernel_size=3, stride=1, padding=0):
             f"output shape ({out_size}, {out_size}) from 1 + ({size} + 2·{pad} − {kernel}) "
             f"// {step}; {out_size * out_size} windows, each reading {kernel * kernel} pixels"
         )
-        _show(output, draw_sliding_window(size, kernel, step, pad, (row, col)))
+        show_figure(output, draw_sliding_window(size, kernel, step, pad, (row, col)))
 
     def resize(_change=None):
         out_size = geometry()
@@ -178,7 +169,7 @@ def kernel_editor(images, titles=None, kernel="edges in x", size=2.6):
             f"sum of the entries = {total:.3g}: a flat region of brightness v gives "
             f"{total:.3g}·v{' (no response)' if total == 0 else ''}"
         )
-        _show(output, fig)
+        show_figure(output, fig)
 
     def load_preset(_change=None):
         if presets.value == _CUSTOM:

@@ -6,15 +6,14 @@ watch pixels turn into edge maps and then into coarse part detectors.
 """
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from lectureml._validate import as_float_array, describe
 from lectureml.activations import softmax
 from lectureml.layers import Sequential
 from lectureml.plotting import style
 from lectureml.profiling import layer_name
+from lectureml.widgets import show_figure
 
 
 def _image_stages(model, image_shape):
@@ -94,10 +93,7 @@ def feature_map_explorer(model, images, labels):
             ax.set_yticks([])
         prob_ax.bar(np.arange(len(probabilities)), probabilities, color=style.PALETTE[0])
         prob_ax.set(xticks=np.arange(len(probabilities)), ylim=(0, 1), title="P(digit)")
-        with output:
-            output.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        show_figure(output, fig)
 
     def change_layer(_change=None):
         # Shrinking the channel range may move the channel slider: draw once, afterwards.

@@ -11,13 +11,13 @@ thinned networks at the same p.
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from lectureml import layers
 from lectureml._validate import as_float_array, check_int, check_probability, describe
 from lectureml.plotting import style
 from lectureml.plotting.dropout import draw_thinned_network
 from lectureml.plotting.network import MAX_UNITS_DRAWN, input_plane
+from lectureml.widgets import show_figure
 
 ENSEMBLE_DRAWS = 200
 MASK_DRAWS = 30
@@ -198,10 +198,7 @@ def dropout_explorer(model, point, x_data, y_data, seed=0):
 
     def redraw(_change=None):
         fig = _draw(model, point, x_data, y_data, rate.value, draw.value, seed, grid)
-        with output:
-            output.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        show_figure(output, fig)
 
     for control in (rate, draw):
         control.observe(redraw, names="value")

@@ -7,14 +7,13 @@ shows how one weight bends, shifts or scales one piece of the curve.
 """
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from lectureml._validate import as_float_array, check_choice, check_int
 from lectureml.mlp import forward
 from lectureml.plotting import style
 from lectureml.plotting.network import draw_network
+from lectureml.widgets import show_figure
 
 N_HIDDEN = 3
 # A bump: unit 1 switches on at x = -0.5, unit 2 at x = +0.5 and is subtracted, unit 3 idles.
@@ -141,10 +140,7 @@ def weight_explorer(hidden="sigmoid", resolution=301):
             return
         W1, W2 = _weights_from(sliders)
         fig = _draw(W1, W2, activation.value, x)
-        with output:
-            output.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        show_figure(output, fig)
 
     def restore(_button):
         # Draw once after every slider is back, not once per slider.

@@ -7,14 +7,13 @@ when stride > size) and the shapes worked out below.
 """
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 from matplotlib.patches import Rectangle
 
 from lectureml._validate import check_2d_arrays, check_choice, check_int, describe
 from lectureml.plotting.style import GRAY, PALETTE, new_figure
 from lectureml.pooling import avg_pool2d, max_pool2d
+from lectureml.widgets import show_figure
 
 _POOLS = {"max": max_pool2d, "mean": avg_pool2d}
 _BOUNDS = {"size": (1, 8), "stride": (1, 8), "layers": (1, 3)}
@@ -96,7 +95,7 @@ def pooling_explorer(images, kind="max", size=2, stride=2, layers=1):
     given = {"size": size, "stride": stride, "layers": layers}
     for name, value in given.items():
         low, high = _BOUNDS[name]
-        check_int(value, name, minimum=low, maximum=high)
+        given[name] = check_int(value, name, minimum=low, maximum=high)
     sliders = {
         name: widgets.IntSlider(
             value=given[name],
@@ -128,10 +127,7 @@ def pooling_explorer(images, kind="max", size=2, stride=2, layers=1):
             text += f"<br><b>Stopped after {len(stages)} layer(s):</b> the window no longer fits."
         summary.value = text
         fig = _draw(image, image_choice.value, stages, pool_type.value, size_now, stride_now)
-        with output:
-            output.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        show_figure(output, fig)
 
     for control in [*sliders.values(), pool_type, image_choice]:
         control.observe(redraw, names="value")
