@@ -105,6 +105,18 @@ def check_positive_number(value, name, allow_zero=False):
     return float(value)
 
 
+def check_float_dtype(value, name="dtype"):
+    """np.float32 or np.float64, given as a type, an np.dtype or a name such as "float32"."""
+    try:
+        # np.dtype(None) would silently mean float64.
+        resolved = None if value is None else np.dtype(value)
+    except TypeError:
+        resolved = None
+    if resolved not in FLOAT_DTYPES:
+        raise TypeError(f"{name} must be np.float32 or np.float64, got {describe(value)}")
+    return resolved
+
+
 def check_generator(value, name="rng"):
     """Require a numpy.random.Generator (never the global RNG)."""
     if not isinstance(value, np.random.Generator):
@@ -115,14 +127,19 @@ def check_generator(value, name="rng"):
     return value
 
 
-def check_finite(value, name):
-    """Reject NaN and infinity, saying where the first one is."""
+DIVERGED = "a diverging learning rate is the usual cause"
+
+
+def check_finite(value, name, cause=None):
+    """Reject NaN and infinity, saying where the first one is.
+
+    cause: the likely reason, added to the message in brackets. Pass `DIVERGED` for values a
+    model computes or learns (outputs, weights); data given by the caller get no guess.
+    """
     if not np.all(np.isfinite(value)):
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(value))[0])
-        raise ValueError(
-            f"{name} must be finite, got {value[where]} at index {where} "
-            f"(a diverging learning rate is the usual cause)"
-        )
+        reason = f" ({cause})" if cause else ""
+        raise ValueError(f"{name} must be finite, got {value[where]} at index {where}{reason}")
 
 
 def check_class_labels(labels, name, num_examples, num_classes, paired_with):

@@ -313,8 +313,15 @@ def shallow_relu_fit(x, t, M, interval):
     """
     x = as_float_array(x, "x", ndim=1, layout="(N,)").astype(np.float64)
     t = as_float_array(t, "t", ndim=1, layout="(N,)").astype(np.float64)
+    if x.size == 0:
+        raise ValueError(
+            f"x must hold at least one input value, shape (N,) with N >= 1, got shape {x.shape}"
+        )
     if t.shape != x.shape:
         raise ValueError(f"t must have the shape of x {x.shape}, got shape {t.shape}")
+    # Checked here so that the messages name x, not the X of fit_output_layer.
+    check_finite(x, "x")
+    check_finite(t, "t")
     M = check_int(M, "M", minimum=1)
     low, high = _check_interval(interval)
     positions = low + (high - low) * np.arange(M) / M
@@ -439,7 +446,8 @@ def kinks(weights, interval, resolution=1e-9):
         weights: list of weight matrices as described in the module docstring.
         interval: (a, b) with a < b.
         resolution: kinks closer than resolution * (b - a) to each other or to an end of the
-            interval are merged (floating-point roots of one kink differ in the last digits).
+            interval are merged (floating-point roots of one kink differ in the last digits);
+            a number in (0, 0.5), smaller than the gaps between the kinks.
 
     Returns:
         sorted float64 array of kink positions strictly inside the interval.
@@ -447,6 +455,11 @@ def kinks(weights, interval, resolution=1e-9):
     weights = _check_relu_network(weights, "weights")
     low, high = _check_interval(interval)
     resolution = check_positive_number(resolution, "resolution")
+    # Every point is within (b - a) / 2 of an end, so from 1/2 on every kink merges into an end.
+    if resolution >= 0.5:
+        raise ValueError(
+            f"resolution must be a finite number in (0, 0.5) (default 1e-9), got {resolution}"
+        )
     min_gap = resolution * (high - low)
 
     points = np.array([low, high])
@@ -457,6 +470,15 @@ def kinks(weights, interval, resolution=1e-9):
         fraction = left[segment, unit] / (left[segment, unit] - right[segment, unit])
         roots = points[segment] + fraction * (points[segment + 1] - points[segment])
         points = _merge_close(np.concatenate([points, roots]), min_gap, high)
+        # Gaps below min_gap all the way from a to b chain every kink and both ends into one
+        # point: no segment is left to take a slope on.
+        if points.size < 2:
+            raise ValueError(
+                f"resolution must be smaller than the gaps between the kinks, as a fraction of "
+                f"the interval, got {resolution}: with hidden layer {depth + 1} the kinks and the "
+                f"ends of {interval!r} are each closer than resolution * (b - a) = {min_gap:.3g} "
+                f"to the next, so all merge into one point"
+            )
 
     middles = (points[:-1] + points[1:]) / 2
     slopes = _slopes(middles, weights)
@@ -494,6 +516,16 @@ def _check_fit_arguments(X, t, W1, hidden):
     X = as_float_array(X, "X", ndim=2, layout="(N, D)", hint="for one input use x[:, None]")
     t = as_float_array(t, "t", ndim=2, layout="(N, K)", hint="for one output use t[:, None]")
     W1 = as_float_array(W1, "W1", ndim=2, layout="(D+1, M)")
+    # Least squares on no examples or no outputs "succeeds" with zero or empty weights.
+    if X.size == 0:
+        raise ValueError(
+            f"X must hold at least one example and one input, shape (N, D) with N, D >= 1, "
+            f"got shape {X.shape}"
+        )
+    if t.shape[1] == 0:
+        raise ValueError(
+            f"t must have at least one output column, shape (N, K) with K >= 1, got shape {t.shape}"
+        )
     if t.shape[0] != X.shape[0]:
         raise ValueError(
             f"t must have one row per example of X, i.e. shape ({X.shape[0]}, K), got {t.shape}"

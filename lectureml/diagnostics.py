@@ -27,6 +27,7 @@ from lectureml._validate import (
     as_float_array,
     check_choice,
     check_class_labels,
+    check_finite,
     check_int,
     check_positive_number,
     describe,
@@ -292,6 +293,7 @@ def _check_inputs(model, x):
             f"x must be a non-empty batch with the examples along axis 0, shape (N, ...), "
             f"got shape {x.shape}"
         )
+    check_finite(x, "x")
     model.output_shape(x.shape[1:])  # raises, naming the layer, if the shapes do not fit
     return x
 

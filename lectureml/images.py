@@ -101,9 +101,10 @@ def shift_image(images, rows, cols):
             images[..., i - rows, j - cols] where that index exists, and 0 elsewhere.
             Nothing wraps around: what leaves the frame is lost.
     """
-    if not isinstance(images, np.ndarray):
+    if not isinstance(images, np.ndarray) or images.dtype.kind not in "biuf":
         raise TypeError(
-            f"images must be a numpy array of shape (..., H, W), got {describe(images)}"
+            f"images must be a numpy array of numbers (bool, int or float) of shape (..., H, W), "
+            f"got {describe(images)}"
         )
     if images.ndim < 2:
         raise ValueError(

@@ -28,10 +28,10 @@ from lectureml import activations, pooling
 from lectureml import conv as convolution
 from lectureml import dropout as dropout_ops
 from lectureml._validate import (
-    FLOAT_DTYPES,
     as_float_array,
     check_bool,
     check_choice,
+    check_float_dtype,
     check_generator,
     check_int,
     check_probability,
@@ -153,7 +153,7 @@ class Dense(Layer):
         self.in_features = check_int(in_features, "in_features", minimum=1)
         self.out_features = check_int(out_features, "out_features", minimum=1)
         rng = check_generator(rng, "rng")
-        self.dtype = _check_dtype(dtype)
+        self.dtype = check_float_dtype(dtype)
         std = _init_std(init, fan_in=self.in_features, fan_out=self.out_features)
         weights = rng.standard_normal((self.in_features, self.out_features)) * std
         self.params = {
@@ -254,7 +254,7 @@ class Conv2D(Layer):
         rng = check_generator(rng, "rng")
         self.stride = check_int(stride, "stride", minimum=1)
         self.padding = check_int(padding, "padding", minimum=0)
-        self.dtype = _check_dtype(dtype)
+        self.dtype = check_float_dtype(dtype)
         window = self.kernel_size * self.kernel_size
         std = _init_std(init, fan_in=self.in_channels * window, fan_out=self.out_channels * window)
         shape = (self.out_channels, self.in_channels, self.kernel_size, self.kernel_size)
@@ -265,7 +265,7 @@ class Conv2D(Layer):
         self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
 
     def _infer_shape(self, shape):
-        if len(shape) != 4 or shape[1] != self.in_channels or 0 in shape[2:]:
+        if len(shape) != 4 or shape[1] != self.in_channels:
             hint = ""
             if len(shape) == 2:
                 hint = "; reshape flat vectors into images first, e.g. x.reshape(N, C, H, W)"
@@ -274,6 +274,10 @@ class Conv2D(Layer):
             raise ValueError(
                 f"{self!r}: x must have shape (N, in_channels, H, W) = "
                 f"(N, {self.in_channels}, H, W), got shape {_format_shape(shape)}{hint}"
+            )
+        if 0 in shape[2:]:
+            raise ValueError(
+                f"{self!r}: x must have H >= 1 and W >= 1, got shape {_format_shape(shape)}"
             )
         height, width = (
             _sliding_size(size, self.kernel_size, self.stride, self.padding) for size in shape[2:]
@@ -717,17 +721,6 @@ def _check_layer(value, name):
             f"{name} must be a Layer such as Dense(...), Conv2D(...) or ReLU(), "
             f"got {describe(value)}{hint}"
         )
-
-
-def _check_dtype(dtype):
-    try:
-        # np.dtype(None) would silently mean float64.
-        resolved = None if dtype is None else np.dtype(dtype)
-    except TypeError:
-        resolved = None
-    if resolved not in FLOAT_DTYPES:
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {describe(dtype)}")
-    return resolved
 
 
 def _check_input_shape(input_shape):

@@ -15,7 +15,7 @@ dtype (float32 or float64) of the network output it is taken with respect to.
 
 import numpy as np
 
-from lectureml._validate import as_float_array, check_class_labels, check_finite
+from lectureml._validate import DIVERGED, as_float_array, check_class_labels, check_finite
 
 
 def squared_error(y, t):
@@ -37,7 +37,7 @@ def squared_error(y, t):
     t = as_float_array(t, "t", ndim=2, layout="(N, K)", hint="for one output use t.reshape(-1, 1)")
     if t.shape != y.shape:
         raise ValueError(f"t must have the shape of y (N, K) = {y.shape}, got shape {t.shape}")
-    check_finite(y, "y")
+    check_finite(y, "y", cause=DIVERGED)
     check_finite(t, "t")
     dE_dy = (y - t).astype(y.dtype, copy=False)
     E = 0.5 * float(np.sum(np.square(dE_dy, dtype=np.float64)))
@@ -65,7 +65,7 @@ def softmax_cross_entropy(logits, labels):
             f"logits must have shape (N, K) with N >= 1 and K >= 1, got shape {logits.shape}"
         )
     labels = check_class_labels(labels, "labels", num_examples, num_classes, "row of logits")
-    check_finite(logits, "logits")
+    check_finite(logits, "logits", cause=DIVERGED)
 
     shifted = logits - logits.max(axis=1, keepdims=True)
     log_normaliser = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))

@@ -44,14 +44,14 @@ import numpy as np
 
 from lectureml import activations
 from lectureml._validate import (
-    FLOAT_DTYPES,
+    DIVERGED,
     as_float_array,
     check_choice,
     check_finite,
+    check_float_dtype,
     check_generator,
     check_int,
     check_positive_number,
-    describe,
 )
 from lectureml.losses import squared_error
 
@@ -131,8 +131,7 @@ def init_weights(D, M, K, rng, scale=None, dtype=np.float64):
     rng = check_generator(rng, "rng")
     if scale is not None:
         scale = check_positive_number(scale, "scale")
-    if dtype not in FLOAT_DTYPES:
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {describe(dtype)}")
+    dtype = check_float_dtype(dtype)
 
     std1 = scale if scale is not None else 1 / np.sqrt(D + 1)
     std2 = scale if scale is not None else 1 / np.sqrt(M + 1)
@@ -231,8 +230,8 @@ def _check_network(X, W1, W2):
             f"M={num_hidden} hidden units (row 0 holds the biases), got {W2.shape}"
         )
     check_finite(X, "X")
-    check_finite(W1, "W1")
-    check_finite(W2, "W2")
+    check_finite(W1, "W1", cause=DIVERGED)
+    check_finite(W2, "W2", cause=DIVERGED)
     return X, W1, W2
 
 

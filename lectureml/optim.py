@@ -169,6 +169,13 @@ def _collect_parameters(model_or_params):
             "model_or_params must hold at least one parameter, got none "
             "(layers such as ReLU, pooling and Flatten have nothing to train)"
         )
+    for name, param, _ in params:
+        if not param.flags.writeable:
+            raise ValueError(
+                f"parameter {name!r} must be a writeable array, since SGD updates it in place, "
+                f"got a read-only array of shape {param.shape}; give the layer a copy, "
+                f"e.g. layer.params[...] = array.copy()"
+            )
     return params
 
 

@@ -129,6 +129,13 @@ def _max_pool2d_backward_from_cache(dout, cache):
         first_max = (x[:, :, rows, cols] == out) & ~routed
         routed |= first_max
         _send_to_window_entries(dx, rows, cols, dout * first_max, overlapping=stride < size)
+    if not routed.all():
+        # Only a window holding NaN is left: its maximum is NaN (np.maximum propagates it),
+        # which equals nothing. The first NaN counts as the maximum, as in torch.
+        for rows, cols in _window_offsets(x.shape, size, stride):
+            first_nan = np.isnan(x[:, :, rows, cols]) & ~routed
+            routed |= first_nan
+            _send_to_window_entries(dx, rows, cols, dout * first_nan, overlapping=True)
     return dx
 
 

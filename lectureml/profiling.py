@@ -27,6 +27,8 @@ from lectureml import losses, optim
 from lectureml._validate import (
     as_float_array,
     check_class_labels,
+    check_finite,
+    check_float_dtype,
     check_generator,
     check_int,
     describe,
@@ -70,15 +72,21 @@ def _check_sequential(model):
 
 
 def _check_input_shape(input_shape):
-    valid = isinstance(input_shape, tuple) and all(
-        isinstance(size, int) and not isinstance(size, bool) and size >= 1 for size in input_shape
-    )
-    if not valid or not input_shape:
+    if not isinstance(input_shape, tuple):
         raise TypeError(
             f"input_shape must be a tuple of positive ints for one example, e.g. (1, 28, 28), "
             f"got {describe(input_shape)}"
         )
-    return input_shape
+    if not input_shape:
+        raise ValueError(
+            "input_shape must be a non-empty tuple of positive ints for one example, "
+            "e.g. (1, 28, 28), got ()"
+        )
+    # Entry by entry, so the message points at the bad size instead of the whole tuple.
+    return tuple(
+        check_int(size, f"input_shape[{index}]", minimum=1)
+        for index, size in enumerate(input_shape)
+    )
 
 
 def layer_name(index, layer):
@@ -259,7 +267,21 @@ def profile_training_step(model, x, y, lr=0.01, momentum=0.9, steps=5):
     """
     _check_sequential(model)
     x = as_float_array(x, "x")
-    num_classes = model.output_shape(x.shape[1:])[-1]
+    # Checked here: the model would blame an "input_shape" that the caller never passed.
+    if x.ndim < 2 or 0 in x.shape:
+        raise ValueError(
+            f"x must be a minibatch of shape (N, ...), e.g. (N, 1, 28, 28), with at least 2 "
+            f"dimensions, each at least 1 long, got shape {x.shape}"
+        )
+    check_finite(x, "x")
+    output_shape = model.output_shape(x.shape[1:])
+    if len(output_shape) != 1:
+        shown = ", ".join(str(size) for size in output_shape)
+        raise ValueError(
+            f"model must output logits of shape (N, K) for the loss, got output shape "
+            f"(N, {shown}) for x of shape {x.shape}; end it with Flatten() and Dense(...)"
+        )
+    num_classes = output_shape[0]
     y = check_class_labels(y, "y", len(x), num_classes, "example of x")
     steps = check_int(steps, "steps", minimum=1)
     twin = copy.deepcopy(model)
@@ -295,8 +317,7 @@ def peak_matmul_gflops(size=1024, dtype=np.float32, repeats=5):
     """
     size = check_int(size, "size", minimum=1)
     repeats = check_int(repeats, "repeats", minimum=1)
-    if np.dtype(dtype) not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {describe(dtype)}")
+    dtype = check_float_dtype(dtype)
     matrix = np.ones((size, size), dtype=dtype)
     matrix @ matrix
     best = float("inf")

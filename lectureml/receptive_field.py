@@ -54,6 +54,11 @@ def layer_geometry(layer):
     Returns:
         tuple (kernel_size, stride, padding) of ints.
     """
+    return _geometry(layer, "layer")
+
+
+def _geometry(layer, name):
+    """`layer_geometry`, with messages naming the layer as the caller passed it."""
     if isinstance(layer, Conv2D):
         return layer.kernel_size, layer.stride, layer.padding
     if isinstance(layer, _Pool2D):
@@ -62,12 +67,12 @@ def layer_geometry(layer):
         return 1, 1, 0
     if isinstance(layer, Layer):
         raise TypeError(
-            f"layer must be a convolution, pooling, activation or dropout layer, got {layer!r}; "
+            f"{name} must be a convolution, pooling, activation or dropout layer, got {layer!r}; "
             f"a Dense unit (after Flatten) sees the whole input, so it has no local receptive field"
         )
     if not isinstance(layer, tuple) or len(layer) not in (2, 3):
         raise TypeError(
-            f"layer must be a lectureml layer or a tuple (kernel_size, stride) or "
+            f"{name} must be a lectureml layer or a tuple (kernel_size, stride) or "
             f"(kernel_size, stride, padding), got {describe(layer)}"
         )
     kernel_size = check_int(layer[0], "kernel_size", minimum=1)
@@ -86,10 +91,9 @@ def receptive_fields(layers):
     Returns:
         list with one ReceptiveField per layer, in order: [(3, 1, 0), (4, 2, 0), ...].
     """
-    geometries = [layer_geometry(layer) for layer in _layer_list(layers)]
     size, jump, start = 1, 1, 0
     fields = []
-    for kernel_size, stride, padding in geometries:
+    for kernel_size, stride, padding in _geometries(layers):
         size += (kernel_size - 1) * jump
         start -= padding * jump
         jump *= stride
@@ -102,7 +106,8 @@ def receptive_field_window(layers, row, col, input_size):
 
     Args:
         layers: as in `receptive_fields`.
-        row, col: position of the unit in the last layer's output (ints >= 0).
+        row, col: position of the unit in the last layer's output (ints from 0 to that
+            output's height - 1 and width - 1).
         input_size: (H, W) of the input image.
 
     Returns:
@@ -114,9 +119,16 @@ def receptive_field_window(layers, row, col, input_size):
     row = check_int(row, "row", minimum=0)
     col = check_int(col, "col", minimum=0)
     height, width = _check_input_size(input_size)
+    geometries = _geometries(layers)
     last = fields[-1]
     bounds = []
-    for name, index, length in (("row", row, height), ("col", col, width)):
+    for name, axis, index, length in (("row", "rows", row, height), ("col", "columns", col, width)):
+        units = _output_length(geometries, length, (height, width))
+        if index >= units:
+            raise ValueError(
+                f"{name} must be an integer in 0..{units - 1} (the last layer outputs {units} "
+                f"{axis} for input_size {(height, width)}), got {index}"
+            )
         first = last.start + index * last.jump
         stop = first + last.size
         if stop <= 0 or first >= length:
@@ -171,6 +183,10 @@ def unit_input_gradient(model, x, unit):
     return model.backward(dout)[0]
 
 
+def _geometries(layers):
+    return [_geometry(layer, f"layers[{i}]") for i, layer in enumerate(_layer_list(layers))]
+
+
 def _layer_list(layers):
     if isinstance(layers, Sequential):
         return list(layers)
@@ -180,6 +196,19 @@ def _layer_list(layers):
             f"tuples, got {describe(layers)}"
         )
     return list(layers)
+
+
+def _output_length(geometries, length, input_size):
+    """Number of units along one axis after the last layer, as the layers compute it."""
+    for depth, (kernel_size, stride, padding) in enumerate(geometries):
+        length = (length + 2 * padding - kernel_size) // stride + 1
+        if length < 1:
+            raise ValueError(
+                f"input_size must leave at least one unit after every layer, got {input_size}: "
+                f"layers[{depth}] (kernel {kernel_size}, stride {stride}, padding {padding}) "
+                f"leaves none"
+            )
+    return length
 
 
 def _check_input_size(input_size):

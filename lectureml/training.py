@@ -22,10 +22,12 @@ from tqdm.auto import tqdm
 
 from lectureml import losses
 from lectureml._validate import (
+    DIVERGED,
     as_float_array,
     check_bool,
     check_choice,
     check_class_labels,
+    check_finite,
     check_generator,
     check_int,
     describe,
@@ -203,7 +205,10 @@ def predict_logits(model, x, batch_size=256):
     check_model(model)
     x = _check_inputs(model, x, "x")
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    return _predict_logits(model, x, batch_size)
+    logits = _predict_logits(model, x, batch_size)
+    # NaN compares False with everything, so argmax would quietly predict class 0.
+    check_finite(logits, "the model's logits", cause=DIVERGED)
+    return logits
 
 
 def predict(model, x, batch_size=256):
@@ -349,6 +354,7 @@ def _check_inputs(model, x, name):
             f"{name} must be a non-empty batch with the examples along axis 0, shape (N, ...), "
             f"got shape {x.shape}"
         )
+    check_finite(x, name)
     output_shape = model.output_shape(x.shape[1:])
     if len(output_shape) != 1:
         raise ValueError(

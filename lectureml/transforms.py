@@ -38,9 +38,13 @@ def _batch_images(images):
 
 def _per_image(value, name, count, positive=False):
     """One float64 number per image from a scalar or an array of shape (count,)."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.ndarray)):
+    # bool is a Real to Python; complex, string and bool arrays would convert quietly.
+    is_number = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    is_real_array = isinstance(value, np.ndarray) and value.dtype.kind in "iuf"
+    if not (is_number or is_real_array):
         raise TypeError(
-            f"{name} must be a number or an array of shape ({count},), got {describe(value)}"
+            f"{name} must be a number or an array of shape ({count},) of ints or floats, "
+            f"got {describe(value)}"
         )
     values = np.asarray(value, dtype=np.float64)
     if values.ndim == 0:

@@ -331,6 +331,31 @@ def test_fit_output_layer_rejects_mismatched_shapes_and_hidden_name():
         ap.fit_output_layer(x, x, np.ones((2, 4)), hidden="soft")
 
 
+def test_fitters_reject_empty_data():
+    W1 = np.ones((2, 3))
+    with pytest.raises(ValueError, match=r"X must hold at least one example.*got shape \(0, 1\)"):
+        ap.fit_output_layer(np.zeros((0, 1)), np.zeros((0, 1)), W1)
+    with pytest.raises(ValueError, match=r"X must hold at least one example.*got shape \(4, 0\)"):
+        ap.fit_output_layer(np.zeros((4, 0)), np.zeros((4, 1)), np.ones((1, 3)))
+    with pytest.raises(
+        ValueError, match=r"t must have at least one output column.*K >= 1, got shape \(4, 0\)"
+    ):
+        ap.fit_output_layer(np.zeros((4, 1)), np.zeros((4, 0)), W1)
+    with pytest.raises(
+        ValueError, match=r"t must have at least one output column.*K >= 1, got shape \(3, 0\)"
+    ):
+        ap.train_hidden_layer(np.zeros((3, 1)), np.zeros((3, 0)), W1, 2)
+    with pytest.raises(ValueError, match=r"x must hold at least one input .*got shape \(0,\)"):
+        ap.shallow_relu_fit(np.zeros(0), np.zeros(0), 2, (0.0, 1.0))
+
+
+def test_shallow_relu_fit_names_x_and_t_for_non_finite_values():
+    with pytest.raises(ValueError, match=r"^x must be finite, got nan at index \(0,\)$"):
+        ap.shallow_relu_fit(np.array([np.nan, 0.5]), np.zeros(2), 2, (0.0, 1.0))
+    with pytest.raises(ValueError, match=r"^t must be finite, got inf at index \(1,\)$"):
+        ap.shallow_relu_fit(np.array([0.0, 0.5]), np.array([0.0, np.inf]), 2, (0.0, 1.0))
+
+
 def test_train_hidden_layer_rejects_negative_steps_and_learning_rate():
     x = GRID[:, None]
     with pytest.raises(ValueError, match=r"steps must be an integer >= 0, got -1"):
@@ -389,6 +414,29 @@ def test_kinks_and_count_reject_bad_interval_and_resolution():
         ap.kinks(net, 1.0)
     with pytest.raises(ValueError, match=r"resolution must be a finite number > 0, got 0"):
         ap.count_linear_pieces(net, (0.0, 1.0), resolution=0)
+
+
+@pytest.mark.parametrize("resolution", [0.5, 1.0])
+def test_kinks_reject_a_resolution_that_merges_every_kink_into_an_end(resolution):
+    with pytest.raises(
+        ValueError, match=rf"resolution must be a finite number in \(0, 0\.5\).*got {resolution}"
+    ):
+        ap.count_linear_pieces(ap.sawtooth_network(3), (0.0, 1.0), resolution=resolution)
+
+
+@pytest.mark.parametrize("resolution", [0.2, 0.3, 0.49])
+def test_kinks_reject_a_resolution_wider_than_every_gap_between_kinks(resolution):
+    # The sawtooth's kinks are 1/8 apart: below that the kinks are exact, from 1/8 on every
+    # kink and both ends merge into one point.
+    np.testing.assert_allclose(
+        ap.kinks(ap.sawtooth_network(3), (0.0, 1.0), resolution=0.1), np.arange(1, 8) / 8
+    )
+    assert ap.kinks(ap.tent_map_network(), (0.0, 1.0), resolution=resolution).tolist() == [0.5]
+    with pytest.raises(
+        ValueError,
+        match=rf"resolution must be smaller than the gaps between the kinks.*got {resolution}:",
+    ):
+        ap.kinks(ap.sawtooth_network(3), (0.0, 1.0), resolution=resolution)
 
 
 def test_parameter_count_rejects_a_single_matrix():

@@ -65,8 +65,59 @@ def test_time_matmuls_is_zero_exactly_for_layers_without_products():
     assert [value > 0 for value in seconds] == [True, False, False, False, False, True]
 
 
-def test_peak_matmul_gflops_is_a_positive_rate():
-    assert profiling.peak_matmul_gflops(size=64, repeats=1) > 0
+def test_peak_matmul_gflops_is_the_operations_over_the_fastest_time(monkeypatch):
+    # A fake clock: the warm-up is untimed, then the three timed products take 0.3, 0.2, 0.4 s.
+    ticks = iter([10.0, 10.3, 20.0, 20.2, 30.0, 30.4])
+    monkeypatch.setattr(profiling.time, "perf_counter", lambda: next(ticks))
+    rate = profiling.peak_matmul_gflops(size=64, dtype=np.float64, repeats=3)
+    assert rate == pytest.approx(2 * 64**3 / 0.2 / 1e9, rel=1e-9)
+    assert next(ticks, None) is None
+
+
+@pytest.mark.parametrize(
+    ("dtype", "given"),
+    [(np.int32, "type <class 'numpy.int32'>"), ("foo", "str 'foo'"), (None, "NoneType None")],
+)
+def test_peak_matmul_gflops_rejects_a_dtype_other_than_float32_or_float64(dtype, given):
+    with pytest.raises(
+        TypeError, match=re.escape(f"dtype must be np.float32 or np.float64, got {given}")
+    ):
+        profiling.peak_matmul_gflops(size=8, dtype=dtype)
+
+
+def test_training_step_flops_names_the_bad_entry_of_input_shape_and_takes_numpy_ints():
+    model = _tiny_cnn()
+    with pytest.raises(ValueError, match=r"input_shape\[1\] must be an integer >= 1, got 0"):
+        profiling.training_step_flops(model, (1, 0, 8), 2)
+    with pytest.raises(TypeError, match=r"input_shape\[2\] must be an integer, got float 2\.0"):
+        profiling.training_step_flops(model, (1, 2, 2.0), 2)
+    with pytest.raises(ValueError, match=r"input_shape must be a non-empty tuple.*got \(\)"):
+        profiling.training_step_flops(model, (), 2)
+    numpy_sizes = (1, np.int64(8), np.int64(8))
+    assert profiling.training_step_flops(model, numpy_sizes, 5) == profiling.training_step_flops(
+        model, (1, 8, 8), 5
+    )
+
+
+def test_profile_training_step_names_x_and_the_model_output():
+    model = _tiny_cnn()
+    labels = np.zeros(5, dtype=int)
+    for shape in [(5,), (5, 1, 0, 8)]:
+        with pytest.raises(
+            ValueError,
+            match=re.escape("x must be a minibatch of shape (N, ...)")
+            + r".*got shape "
+            + re.escape(str(shape)),
+        ):
+            profiling.profile_training_step(model, np.zeros(shape), labels)
+    with pytest.raises(ValueError, match=r"x must be finite, got nan at index \(0, 0, 0, 0\)$"):
+        profiling.profile_training_step(model, np.full((5, 1, 8, 8), np.nan), labels)
+    with pytest.raises(
+        ValueError,
+        match=r"model must output logits of shape \(N, K\).*got output shape \(N, 2, 3, 3\) "
+        r"for x of shape \(5, 1, 8, 8\)",
+    ):
+        profiling.profile_training_step(model[:3], np.zeros((5, 1, 8, 8)), labels)
 
 
 def test_profiling_errors_name_argument_expected_and_given():
@@ -85,8 +136,6 @@ def test_profiling_errors_name_argument_expected_and_given():
         profiling.profile_training_step(model, np.zeros((2, 1, 8, 8)), np.zeros(3, dtype=int))
     with pytest.raises(TypeError, match=r"y must be an integer numpy array.*dtype float64"):
         profiling.profile_training_step(model, np.zeros((2, 1, 8, 8)), np.zeros(2))
-    with pytest.raises(TypeError, match=r"dtype must be np.float32 or np.float64, got"):
-        profiling.peak_matmul_gflops(size=8, dtype=np.int32)
     with pytest.raises(TypeError, match=r"layer must be a lectureml Layer.*got str"):
         profiling.layer_name(0, "conv")
 

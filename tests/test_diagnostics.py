@@ -117,8 +117,13 @@ def test_layer_gradient_norms_validate_the_labels():
         r"got array of shape \(2,\) and dtype float64",
     ):
         diagnostics.layer_gradient_norms(model, x, np.array([0.0, 1.0]))
-    with pytest.raises(TypeError, match="model must be a Layer such as Sequential"):
+    with pytest.raises(
+        TypeError, match=r"model must be a Layer such as Sequential\(\.\.\.\), got str 'model'"
+    ):
         diagnostics.layer_gradient_norms("model", x, np.array([0, 1]))
+    # Bad data, not a diverging learning rate: the message names x and no cause.
+    with pytest.raises(ValueError, match=r"x must be finite, got inf at index \(1, 2\)$"):
+        diagnostics.layer_gradient_norms(model, np.array([[0, 0, 0], [0, 0, np.inf]]), [0, 1])
 
 
 # --- hidden_layers, activation_sparsity, dead_unit_fraction --------------------------------

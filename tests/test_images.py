@@ -92,9 +92,13 @@ def test_load_sample_photo_rejects_unknown_names():
 
 def test_shift_image_rejects_bad_arguments():
     with pytest.raises(
-        TypeError, match=r"images must be a numpy array of shape \(..., H, W\), got list"
+        TypeError,
+        match=r"images must be a numpy array of numbers \(bool, int or float\) of shape "
+        r"\(..., H, W\), got list",
     ):
         shift_image([[1.0]], 1, 1)
+    with pytest.raises(TypeError, match=r"images must be a numpy array of numbers .*dtype <U1"):
+        shift_image(np.array([["a", "b"], ["c", "d"]]), 1, 0)
     with pytest.raises(ValueError, match=r"at least 2 dimensions \(..., H, W\), got 1 dimensions"):
         shift_image(np.zeros(3), 1, 1)
     with pytest.raises(TypeError, match=r"rows must be an integer, got float 1\.5"):

@@ -460,20 +460,31 @@ def test_dense_given_the_wrong_number_of_features():
 
 def test_conv_given_the_wrong_channels_or_too_small_images():
     layer = Conv2D(3, 4, 5, rng())
-    with pytest.raises(ValueError, match=r"\(N, 3, H, W\), got shape \(2, 1, 28, 28\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"x must have shape \(N, in_channels, H, W\) = \(N, 3, H, W\), "
+        r"got shape \(2, 1, 28, 28\)",
+    ):
         layer.forward(np.zeros((2, 1, 28, 28)))
-    with pytest.raises(ValueError, match=r"x\[:, None\].*"):
+    with pytest.raises(
+        ValueError, match=r"x must have shape .*, got shape \(2, 28, 28\); .*x\[:, None\]"
+    ):
         layer.forward(np.zeros((2, 28, 28)))
     with pytest.raises(
-        ValueError, match=r"H and W >= kernel_size - 2 \* padding = 5, got shape \(1, 3, 4, 9\)"
+        ValueError,
+        match=r"x must have H and W >= kernel_size - 2 \* padding = 5, got shape \(1, 3, 4, 9\)",
     ):
         layer.forward(np.zeros((1, 3, 4, 9)))
 
 
 def test_pooling_given_bad_inputs():
-    with pytest.raises(ValueError, match=r"4 dimensions \(N, C, H, W\), got shape \(2, 8\)"):
+    with pytest.raises(
+        ValueError, match=r"x must have 4 dimensions \(N, C, H, W\), got shape \(2, 8\)"
+    ):
         MaxPool2D().forward(np.zeros((2, 8)))
-    with pytest.raises(ValueError, match=r"H and W >= size = 3, got shape \(1, 1, 2, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"x must have H and W >= size = 3, got shape \(1, 1, 2, 5\)"
+    ):
         AvgPool2D(3).forward(np.zeros((1, 1, 2, 5)))
 
 
@@ -501,6 +512,12 @@ def test_output_shape_of_a_single_layer():
         r"got shape \(N, 28, 28\); add the channel axis",
     ):
         layer.output_shape((28, 28))
+    # With padding 2 a 3x3 kernel fits even an empty image, so the empty axis must be named.
+    padded = Conv2D(1, 8, 3, rng(), padding=2)
+    with pytest.raises(
+        ValueError, match=r"x must have H >= 1 and W >= 1, got shape \(1, 1, 0, 5\)"
+    ):
+        padded.forward(np.zeros((1, 1, 0, 5)))
 
 
 def test_dout_of_the_wrong_shape():

@@ -92,6 +92,22 @@ def test_max_pool_ties_send_the_gradient_to_the_first_maximum_only():
     assert dx.sum() == 2.0  # each window passes on its gradient exactly once
 
 
+@pytest.mark.parametrize("stride", [2, 1])
+def test_a_nan_in_a_window_is_its_maximum_and_takes_the_gradient(stride):
+    x = np.zeros((1, 1, 3, 4))
+    x[0, 0, 0, 1] = 7.0  # window (0, 0) has an ordinary maximum
+    x[0, 0, 1, 2:] = np.nan  # the windows over columns 2-3 hold two NaNs, in row-major order
+    out = max_pool2d(x, 2, stride)
+    dx = max_pool2d_backward(np.ones_like(out), x, 2, stride)
+    assert np.isnan(out[0, 0, 0, -1])
+    expected = np.zeros((3, 4))
+    expected[0, 1] = 1.0  # the 7 (with stride 1, the next window holds a NaN, which wins)
+    expected[1, 2] = 1.0 if stride == 2 else 4.0  # the first NaN of every window holding one
+    if stride == 1:
+        expected[1, 0] = 1.0  # the all-zero window below: its first zero
+    np.testing.assert_array_equal(dx[0, 0], expected)
+
+
 def test_overlapping_max_windows_accumulate_on_a_shared_maximum():
     x = np.zeros((1, 1, 3, 3))
     x[0, 0, 1, 1] = 1.0  # the centre is the maximum of all four 2x2 windows

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from lectureml.gradcheck import numerical_gradient, relative_error
 from lectureml.layers import (
     AvgPool2D,
     Conv2D,
@@ -89,31 +90,45 @@ def test_max_pooling_uses_only_part_of_the_receptive_field():
     assert 9 <= np.count_nonzero(inside) <= 81
 
 
-def test_gradient_agrees_with_a_finite_difference():
+def test_gradient_agrees_with_central_differences_at_every_pixel():
     model = positive_stack(np.random.default_rng(3))
     x = np.random.default_rng(4).random((1, 1, 16, 16)) + 0.5
     dx = unit_input_gradient(model, x, (0, 0, 1))
-    bumped = x.copy()
-    bumped[0, 0, 3, 5] += 1e-6
-    change = (model.forward(bumped) - model.forward(x))[0, 0, 0, 1] / 1e-6
-    assert abs(change - dx[0, 3, 5]) < 1e-6
+    numerical = numerical_gradient(lambda: model.forward(x)[0, 0, 0, 1], x)
+    assert dx.dtype == np.float64
+    assert relative_error(dx, numerical[0]) < 1e-7
 
 
 def test_errors_name_the_argument_and_both_values():
     with pytest.raises(TypeError, match=r"layers must be a Sequential .*got list of length 0"):
         receptive_fields([])
     with pytest.raises(TypeError, match=r"layer must be a lectureml layer or a tuple .*got int 3"):
+        layer_geometry(3)
+    with pytest.raises(
+        TypeError, match=r"layers\[0\] must be a lectureml layer or a tuple .*got int 3"
+    ):
         receptive_fields([3])
     with pytest.raises(ValueError, match=r"stride must be an integer >= 1, got 0"):
         layer_geometry((3, 0))
-    with pytest.raises(TypeError, match=r"no local receptive field"):
+    with pytest.raises(
+        TypeError,
+        match=r"layer must be a convolution, pooling, activation or dropout layer, "
+        r"got Dense\(4, 2\); .*no local receptive field",
+    ):
         layer_geometry(Dense(4, 2, np.random.default_rng(0)))
-    with pytest.raises(TypeError, match=r"no local receptive field"):
+    with pytest.raises(
+        TypeError,
+        match=r"layers\[1\] must be a convolution, pooling, activation or dropout layer, "
+        r"got Flatten\(\); .*no local receptive field",
+    ):
         receptive_fields([(3, 1), Flatten()])
+    with pytest.raises(TypeError, match=r"layers\[0\] must be a lectureml layer .*got int 3"):
+        receptive_field_window([3], 0, 0, (5, 5))
     with pytest.raises(ValueError, match=r"row must be an integer >= 0, got -1"):
         receptive_field_window([(3, 1)], -1, 0, (5, 5))
-    with pytest.raises(ValueError, match=r"col must name a unit .*length 5.*col=9.*9\.\.11"):
-        receptive_field_window([(3, 1)], 0, 9, (5, 5))
+    # Padding 2 around a 1x1 kernel: output column 0 exists but sees only padding.
+    with pytest.raises(ValueError, match=r"col must name a unit .*length 5.*col=0.*-2\.\.-2"):
+        receptive_field_window([(1, 1, 2)], 2, 0, (5, 5))
     with pytest.raises(TypeError, match=r"input_size must be a pair \(H, W\) of ints, got int 5"):
         receptive_field_window([(3, 1)], 0, 0, 5)
     model = positive_stack(np.random.default_rng(0))
@@ -123,5 +138,31 @@ def test_errors_name_the_argument_and_both_values():
         unit_input_gradient(model, np.ones((2, 1, 12, 12)), (0, 0, 0))
     with pytest.raises(ValueError, match=r"unit must lie inside .*\(1, 1, 1\), got \(0, 1, 0\)"):
         unit_input_gradient(model, np.ones((1, 1, 12, 12)), (0, 1, 0))
-    with pytest.raises(TypeError, match=r"unit must be a tuple \(channel, row, col\) of ints"):
+    with pytest.raises(
+        TypeError, match=r"unit must be a tuple \(channel, row, col\) of ints, got list of length 3"
+    ):
         unit_input_gradient(model, np.ones((1, 1, 12, 12)), [0, 0, 0])
+
+
+@pytest.mark.parametrize(
+    ("row", "col", "pattern"),
+    [
+        (3, 1, r"row must be an integer in 0\.\.2 \(the last layer outputs 3 rows .*got 3"),
+        (0, 3, r"col must be an integer in 0\.\.2 \(the last layer outputs 3 columns .*got 3"),
+        (0, 9, r"col must be an integer in 0\.\.2 .*for input_size \(5, 5\)\), got 9"),
+    ],
+)
+def test_window_rejects_units_the_layer_does_not_output(row, col, pattern):
+    # A 3x3 kernel on a 5x5 input outputs rows and columns 0..2.
+    assert receptive_field_window([(3, 1)], 2, 2, (5, 5)) == ((2, 5), (2, 5))
+    with pytest.raises(ValueError, match=pattern):
+        receptive_field_window([(3, 1)], row, col, (5, 5))
+
+
+def test_window_rejects_an_input_too_small_for_the_layers():
+    with pytest.raises(
+        ValueError,
+        match=r"input_size must leave at least one unit after every layer, got \(5, 5\): "
+        r"layers\[2\] \(kernel 3, stride 1, padding 0\) leaves none",
+    ):
+        receptive_field_window([(3, 1), (2, 2), (3, 1)], 0, 0, (5, 5))

@@ -8,6 +8,7 @@ import pytest
 
 from lectureml import optim, training
 from lectureml.data import load_mnist_subset
+from lectureml.gradcheck import numerical_gradient, relative_error
 from lectureml.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Sequential
 from lectureml.losses import softmax_cross_entropy
 from lectureml.optim import SGD, cosine, step_decay
@@ -142,6 +143,17 @@ def test_sgd_rejects_a_bad_learning_rate_set_later():
 def test_sgd_rejects_bad_parameter_sources(model_or_params, error, pattern):
     with pytest.raises(error, match=pattern):
         SGD(model_or_params, lr=0.1)
+
+
+def test_sgd_rejects_a_read_only_parameter_before_the_first_step():
+    frozen = np.zeros(2)
+    frozen.flags.writeable = False
+    with pytest.raises(
+        ValueError,
+        match=r"parameter 'W' must be a writeable array, since SGD updates it in place, "
+        r"got a read-only array of shape \(2,\)",
+    ):
+        SGD([("W", frozen, np.zeros(2))], lr=0.1)
 
 
 # ---------------------------------------------------------------- schedules
@@ -304,6 +316,41 @@ def test_evaluate_with_squared_error():
     expected = 0.5 * np.sum((outputs - targets) ** 2) / 5
     loss, _ = evaluate(model, x, y, loss="squared_error")
     assert loss == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_squared_error_loss_gradient_matches_numerical_differences():
+    # fit() steps along this gradient, so a wrong factor would only make training slower.
+    outputs = rng(2).standard_normal((4, 3))
+    labels = np.array([2, 0, 1, 2])
+
+    def mean_loss():
+        return training._squared_error(outputs, labels)[0]
+
+    loss, gradient = training._squared_error(outputs.copy(), labels)
+    assert loss == pytest.approx(0.5 * np.sum((outputs - np.eye(3)[labels]) ** 2) / 4, rel=1e-12)
+    assert relative_error(gradient, numerical_gradient(mean_loss, outputs)) < 1e-7
+
+
+def test_nan_in_the_inputs_or_the_weights_is_named_instead_of_predicting_class_0():
+    model = small_model()
+    x, y, _, _ = digits(4)
+    broken = x.copy()
+    broken[1, 0, 5, 7] = np.nan
+    pattern = r"x must be finite, got nan at index \(1, 0, 5, 7\)$"
+    for call in (predict, predict_logits):
+        with pytest.raises(ValueError, match=pattern):
+            call(model, broken)
+    with pytest.raises(ValueError, match=pattern):
+        evaluate(model, broken, y)
+    with pytest.raises(ValueError, match=pattern):
+        fit(model, broken, y, 1, 2, SGD(model, lr=0.1), rng(), progress=False)
+    model.layers[-1].params["W"][3, 1] = np.nan
+    with pytest.raises(
+        ValueError,
+        match=r"the model's logits must be finite, got nan at index \(0, 1\) "
+        r"\(a diverging learning rate is the usual cause\)",
+    ):
+        predict(model, x)
 
 
 # ---------------------------------------------------------------- random_shift

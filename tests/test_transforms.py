@@ -121,7 +121,31 @@ def test_errors_name_argument_expected_and_given():
         transforms.rotate(images, float("nan"))
     with pytest.raises(ValueError, match=r"factor must be > 0, got -1.0"):
         transforms.scale(images, -1.0)
-    with pytest.raises(ValueError, match=r"matrix must have shape \(2, 2\) or \(2, 2, 2\).*got"):
+    with pytest.raises(
+        ValueError,
+        match=r"matrix must have shape \(2, 2\) or \(2, 2, 2\) for 2 images, got shape \(3, 3\)",
+    ):
         transforms.affine_warp(images, np.eye(3), np.zeros(2))
-    with pytest.raises(ValueError, match=r"offset must have shape \(2,\) or \(2, 2\).*got shape"):
+    with pytest.raises(
+        ValueError,
+        match=r"offset must have shape \(2,\) or \(2, 2\) for 2 images, got shape \(3,\)",
+    ):
         transforms.affine_warp(images, np.eye(2), np.zeros(3))
+
+
+@pytest.mark.parametrize(
+    ("value", "given"),
+    [
+        (np.array([1 + 5j, 0]), "dtype complex128"),
+        (np.array(["1", "0"]), "dtype <U1"),
+        (np.array([True, False]), "dtype bool"),
+        (np.bool_(True), "bool np.True_"),
+    ],
+)
+def test_per_image_amounts_must_be_real_numbers_not_complex_strings_or_bools(value, given):
+    with pytest.raises(
+        TypeError,
+        match=r"rows must be a number or an array of shape \(2,\) of ints or floats, got .*"
+        + given,
+    ):
+        transforms.shift(np.zeros((2, 1, 5, 5)), value, 0)
