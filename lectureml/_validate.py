@@ -148,15 +148,20 @@ def check_class_labels(labels, name, num_examples, num_classes, paired_with):
     paired_with names what each label belongs to ("row of logits", "example of x"), so the
     shape message says why that length is expected.
     """
+    # One-hot rows are the usual mix-up; a dtype conversion would not help with them.
+    one_hot = isinstance(labels, np.ndarray) and labels.shape == (num_examples, num_classes)
+    fix = f"one-hot rows become class indices with {name}.argmax(axis=1)"
     if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "iu":
+        if not one_hot:
+            fix = f"convert it with np.asarray({name}, dtype=int)"
         raise TypeError(
             f"{name} must be an integer numpy array of class indices, shape ({num_examples},), "
-            f"got {describe(labels)}; convert it with np.asarray({name}, dtype=int)"
+            f"got {describe(labels)}; {fix}"
         )
     if labels.shape != (num_examples,):
         raise ValueError(
             f"{name} must have shape ({num_examples},), one label per {paired_with}, "
-            f"got shape {labels.shape}"
+            f"got shape {labels.shape}" + (f"; {fix}" if one_hot else "")
         )
     outside = (labels < 0) | (labels >= num_classes)
     if np.any(outside):

@@ -8,6 +8,7 @@ whose error is O(h^2). In float64 with h = 1e-5 a correct analytic gradient agre
 to a relative error around 1e-10; a wrong one is off by 1e-2 or more.
 """
 
+import inspect
 import numbers
 
 import numpy as np
@@ -32,6 +33,7 @@ def numerical_gradient(f, x, h=1e-5):
     """
     if not callable(f):
         raise TypeError(f"f must be a callable returning a scalar, got {type(f).__name__}")
+    _check_takes_no_arguments(f)
     if not (isinstance(x, np.ndarray) and x.dtype in FLOAT_DTYPES):
         raise TypeError(
             f"x must be the float array that f reads (it is perturbed in place), got {describe(x)}"
@@ -56,6 +58,20 @@ def numerical_gradient(f, x, h=1e-5):
             x[index] = saved
         grad[index] = (f_plus - f_minus) / (2 * h)
     return grad
+
+
+def _check_takes_no_arguments(f):
+    """Reject f(x)-style functions here, before Python's "missing argument" error can."""
+    try:
+        inspect.signature(f).bind()
+    except ValueError:
+        return  # some builtins have no signature to inspect
+    except TypeError:
+        raise TypeError(
+            "f must take no arguments and read x itself (numerical_gradient changes x in "
+            "place), e.g. numerical_gradient(lambda: loss(x), x), got a function with "
+            f"signature {inspect.signature(f)}"
+        ) from None
 
 
 def _scalar_value(f):

@@ -267,10 +267,16 @@ class Conv2D(Layer):
     def _infer_shape(self, shape):
         if len(shape) != 4 or shape[1] != self.in_channels:
             hint = ""
+            # A real batch (not output_shape's placeholder N) may also be one unbatched image.
+            one_image = shape[0] != "N"
             if len(shape) == 2:
                 hint = "; reshape flat vectors into images first, e.g. x.reshape(N, C, H, W)"
+                if one_image:
+                    hint += ", or make a single (H, W) image a batch of one with x[None, None]"
             elif len(shape) == 3:
                 hint = "; add the channel axis, e.g. x[:, None] for grayscale images"
+                if one_image:
+                    hint += ", or make a single (C, H, W) image a batch of one with x[None]"
             raise ValueError(
                 f"{self!r}: x must have shape (N, in_channels, H, W) = "
                 f"(N, {self.in_channels}, H, W), got shape {_format_shape(shape)}{hint}"
@@ -622,8 +628,17 @@ class Sequential(Layer):
         """
         shape = ("N", *_check_input_shape(input_shape))
         shapes = []
-        for layer in self.layers:
-            shape = layer._infer_shape(shape)
+        for index, layer in enumerate(self.layers):
+            try:
+                shape = layer._infer_shape(shape)
+            except ValueError as error:
+                if index > 0:
+                    raise
+                # The first layer is where a batch axis left in input_shape shows up.
+                raise ValueError(
+                    f"{error} (input_shape {input_shape} is read as ONE example without the "
+                    f"batch axis, e.g. (1, 28, 28))"
+                ) from None
             shapes.append(tuple(shape[1:]))
         return shapes
 

@@ -97,6 +97,13 @@ def test_numerical_gradient_rejects_bad_arguments():
         numerical_gradient(lambda: 0.0, x, h=0)
     with pytest.raises(TypeError, match=r"h must be a number, got str '1e-5'"):
         numerical_gradient(lambda: 0.0, x, h="1e-5")
+    # The usual slip: a function of x. Python's own error would not say what to write.
+    with pytest.raises(
+        TypeError,
+        match=r"f must take no arguments and read x itself .*"
+        r"numerical_gradient\(lambda: loss\(x\), x\), got a function with signature \(values\)",
+    ):
+        numerical_gradient(lambda values: float(values.sum()), x)
 
 
 def test_numerical_gradient_rejects_read_only_x_and_array_valued_f():

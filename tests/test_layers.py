@@ -512,6 +512,19 @@ def test_output_shape_of_a_single_layer():
         r"got shape \(N, 28, 28\); add the channel axis",
     ):
         layer.output_shape((28, 28))
+    with pytest.raises(
+        ValueError,
+        match=r"got shape \(28, 28\); reshape flat vectors into images first, e\.g\. "
+        r"x\.reshape\(N, C, H, W\), or make a single \(H, W\) image a batch of one with "
+        r"x\[None, None\]",
+    ):
+        layer.forward(np.zeros((28, 28)))
+    with pytest.raises(
+        ValueError,
+        match=r"got shape \(N, 2, 1, 28, 28\) \(input_shape \(2, 1, 28, 28\) is read as ONE "
+        r"example without the batch axis, e\.g\. \(1, 28, 28\)\)",
+    ):
+        Sequential(layer, ReLU()).summary((2, 1, 28, 28))
     # With padding 2 a 3x3 kernel fits even an empty image, so the empty axis must be named.
     padded = Conv2D(1, 8, 3, rng(), padding=2)
     with pytest.raises(

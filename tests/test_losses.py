@@ -139,6 +139,20 @@ def test_softmax_cross_entropy_rejects_bad_labels():
         softmax_cross_entropy(logits, np.array([0, 1]))
     with pytest.raises(ValueError, match=r"labels must have shape \(3,\).*got shape \(3, 1\)"):
         softmax_cross_entropy(logits, np.array([[0], [1], [2]]))
+    # One-hot rows: converting the dtype would only lead to the shape error, so say argmax.
+    one_hot = np.eye(4)[[0, 1, 2]]
+    with pytest.raises(
+        TypeError,
+        match=r"labels must be an integer .*got array of shape \(3, 4\) and dtype float64; "
+        r"one-hot rows become class indices with labels\.argmax\(axis=1\)",
+    ):
+        softmax_cross_entropy(logits, one_hot)
+    with pytest.raises(
+        ValueError,
+        match=r"labels must have shape \(3,\), one label per row of logits, got shape \(3, 4\); "
+        r"one-hot rows become class indices with labels\.argmax\(axis=1\)",
+    ):
+        softmax_cross_entropy(logits, one_hot.astype(int))
     with pytest.raises(
         TypeError,
         match=r"labels must be an integer numpy array of class indices, shape \(3,\), "
