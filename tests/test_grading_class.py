@@ -165,13 +165,25 @@ def test_grading_twice_gives_identical_grades_csv(tmp_path):
 @pytest.mark.slow
 def test_the_command_line_writes_grades_and_feedback(tmp_path):
     shutil.copytree(SUBMISSIONS / "correct", tmp_path / "class" / "al")
+    # A browser's second download: the grader takes only the exact name, and says so.
+    (tmp_path / "class" / "bo").mkdir()
+    shutil.copy(
+        SUBMISSIONS / "correct" / "fixture.ipynb", tmp_path / "class" / "bo" / "fixture (1).ipynb"
+    )
     command = [sys.executable, "-m", "lectureml.grading", "grade", "--source", str(SOURCE)]
     command += [str(tmp_path / "class"), "--out", str(tmp_path / "out"), "--jobs", "1"]
     command += ["--timeout-cell", "30", "--timeout-notebook", "120"]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("graded 1 submissions in ")
+    out = tmp_path / "out"
+    assert done.stdout.startswith("graded 1 submissions (1 notebooks not submitted) in ")
+    assert done.stdout.endswith(f"; wrote {out / 'grades.csv'}\n")
     assert "al/fixture.ipynb: 4 points" in done.stderr
+    assert "bo/fixture.ipynb: missing" in done.stderr
+    assert (
+        "No file fixture.ipynb was submitted. Found 'fixture (1).ipynb' instead: rename your "
+        "notebook to fixture.ipynb and submit it again."
+    ) in (out / "feedback" / "bo.md").read_text()
     assert (tmp_path / "out" / "feedback" / "al.md").exists()
     assert _read_csv(tmp_path / "out" / "grades.csv")[1][-3:] == ["2", "2", "passed"]
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 from grading_fixtures.builder import SOURCE, SUBMISSIONS
 
@@ -46,6 +47,31 @@ def test_grade_options_are_validated(capsys):
     assert "--jobs: must be > 0, got 0" in capsys.readouterr().err
 
 
+def test_a_second_source_is_refused_rather_than_replacing_the_first(tmp_path, capsys):
+    command = ["grade", "--source", str(SOURCE), "--source", str(SOURCE), str(SUBMISSIONS)]
+    assert main([*command, "--out", str(tmp_path)]) == 2
+    assert "--source must be given once, got 2: " in capsys.readouterr().err
+    assert not (tmp_path / "grades.csv").exists()
+
+
+def test_a_kernel_user_asked_for_by_name_is_required_not_hoped_for(tmp_path, capsys):
+    # As root the user does not exist; as anyone else switching users needs root. Either
+    # way the kernels could not run as asked, so nothing is graded.
+    command = ["grade", "--source", str(SOURCE), str(SUBMISSIONS), "--out", str(tmp_path)]
+    assert main([*command, "--kernel-user", "no-such-grader"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("lectureml-grade grade: --kernel-user no-such-grader: kernels run as ")
+    assert not (tmp_path / "grades.csv").exists()
+
+
+def test_grade_help_shows_every_default(capsys):
+    with pytest.raises(SystemExit):
+        main(["grade", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    for default in ("number of CPU cores)", "(default 60)", "(default 600)", "(default 4096)"):
+        assert default in help_text
+
+
 @pytest.mark.slow
 def test_check_command_reports_each_exercise(tmp_path):
     for student, code in (("correct", 0), ("blank", 1)):
@@ -75,6 +101,32 @@ def test_check_reports_an_exercise_whose_test_cell_was_deleted(tmp_path):
     assert lines[-1].startswith(
         "  [no test] fixture-relu-tests (points unknown): its test cell is missing"
     )
+
+
+@pytest.mark.slow
+def test_check_runs_what_the_grader_runs_and_says_what_it_left_out(tmp_path):
+    # Added cells are skipped, as by the grader: without that, a helper defined in an added
+    # cell passed here and failed with a NameError in grading.
+    notebook = shutil.copy(SUBMISSIONS / "extra_cells" / "fixture.ipynb", tmp_path)
+    lines = format_report("fixture.ipynb", self_check(notebook, cell_timeout=30)).splitlines()
+    assert lines[0] == "fixture.ipynb: 3 of 3 exercises pass their visible tests"
+    assert lines[-1] == (
+        "  note: skipped 2 code cell(s) you added (the first begins 'relu = None  # an extra "
+        "cell, ignored'), as the grader does: code your solutions need belongs inside the "
+        "solution cells"
+    )
+    notebook = shutil.copy(SUBMISSIONS / "edited_test" / "fixture.ipynb", tmp_path)
+    report = self_check(notebook, cell_timeout=30)
+    assert report.results[0].status == "edited test"
+    assert "differs from the released one" in report.results[0].message
+    # The student's own error comes first: the failing assert alone points elsewhere.
+    nb = nbformat.read(SUBMISSIONS / "correct" / "fixture.ipynb", as_version=4)
+    solution = next(cell for cell in nb.cells if cell.id == "relu-solution")
+    solution.source = "def relu(a):\n    return a\n\nraise KeyError('photo')"
+    nbformat.write(nb, tmp_path / "fixture.ipynb")
+    result = self_check(tmp_path / "fixture.ipynb", cell_timeout=30).results[0]
+    assert result.status == "fail"
+    assert result.message.startswith("your cell 'fixture-relu' raised KeyError: 'photo'; then ")
 
 
 def test_check_does_nothing_inside_a_kernel_the_grader_started(monkeypatch, capsys):

@@ -24,6 +24,7 @@ from lectureml.grading.notebook import (
     MarkerError,
     checks_called,
     find_exercises,
+    fingerprint,
     read_source,
     solution_stub,
     strip_hidden_tests,
@@ -146,6 +147,8 @@ def test_release_of_the_fixture_follows_the_rules():
         assert "expect(" not in text
         if after.cell_type == "code":
             assert after.outputs == [] and after.execution_count is None
+            # The fingerprint the self-check uses to tell added and changed cells apart.
+            assert after.metadata.pop("lectureml") == {"source": fingerprint(text)}
         if nbgrader.get("solution"):
             assert "jupyter" not in after.metadata  # un-collapsed
             assert ("NotImplementedError" in text) == (after.cell_type == "code")
@@ -164,6 +167,16 @@ def test_release_is_byte_identical_and_matches_the_fixture_students_start_from(t
     assert [p.name for p in first] == [p.name for p in second] == ["fixture.ipynb"]
     assert first[0].read_bytes() == second[0].read_bytes()
     assert first[0].read_bytes() == (SUBMISSIONS / "blank" / "fixture.ipynb").read_bytes()
+
+
+def test_release_drops_the_instructors_widget_state_and_cell_timings():
+    source = read_source(SOURCE)
+    source.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    source.cells[1].metadata["execution"] = {"iopub.status.busy": "2026-11-27T10:00:00Z"}
+    released = release_notebook(source)
+    assert "widgets" not in released.metadata and "widgets" in source.metadata
+    assert "execution" not in released.cells[1].metadata
+    assert released.metadata["kernelspec"] == source.metadata["kernelspec"]
 
 
 def test_release_refuses_a_solution_marker_outside_a_solution_cell(tmp_path):
@@ -215,7 +228,12 @@ def _rebuilt(student):
 
 def test_rebuild_takes_only_solution_cells_from_the_student():
     source, nb, notes = _rebuilt("extra_cells")
-    assert notes == []
+    assert notes == [
+        "Your notebook has 2 code cell(s) outside the solution cells that the assignment does "
+        "not have (added or changed; the first begins 'relu = None  # an extra cell, ignored'). "
+        "The grader runs the assignment's own cells, so that code was not run: keep the code "
+        "your solutions need inside the solution cells."
+    ]
     assert [c.id for c in nb.cells] == [c.id for c in source.nb.cells]
     assert "np.maximum(a, 0)" in nb.cells[3].source  # the student's relu
     assert nb.cells[4].source == source.nb.cells[4].source  # the test cell, hidden tests included

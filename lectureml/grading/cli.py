@@ -10,6 +10,7 @@ lectureml-grade check NOTEBOOK [--timeout-cell S]
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from lectureml.grading.child import skip_iri_grammar
 
@@ -43,12 +44,36 @@ def _parser():
         help="grade SUBMISSIONS_DIR/<student>/<notebook>.ipynb",
         description="Writes DIR/grades.csv and DIR/feedback/<student>.md. Statuses: " + statuses,
     )
-    grade_parser.add_argument("--source", required=True, metavar="NOTEBOOK_OR_DIR")
+    grade_parser.add_argument(
+        "--source",
+        required=True,
+        action="append",
+        metavar="NOTEBOOK_OR_DIR",
+        help="the instructor's notebook, or a directory of them (give it once)",
+    )
     grade_parser.add_argument("submissions", metavar="SUBMISSIONS_DIR")
     grade_parser.add_argument("--out", required=True, metavar="DIR")
-    grade_parser.add_argument("--jobs", type=_positive(int), default=None, metavar="N")
-    grade_parser.add_argument("--timeout-cell", type=_positive(float), default=60, metavar="S")
-    grade_parser.add_argument("--timeout-notebook", type=_positive(float), default=600, metavar="S")
+    grade_parser.add_argument(
+        "--jobs",
+        type=_positive(int),
+        default=None,
+        metavar="N",
+        help="notebooks graded at the same time (default: the number of CPU cores)",
+    )
+    grade_parser.add_argument(
+        "--timeout-cell",
+        type=_positive(float),
+        default=60,
+        metavar="S",
+        help="seconds before a cell is interrupted (default 60)",
+    )
+    grade_parser.add_argument(
+        "--timeout-notebook",
+        type=_positive(float),
+        default=600,
+        metavar="S",
+        help="wall-clock budget per submission, kernel start included (default 600)",
+    )
     grade_parser.add_argument(
         "--memory-limit",
         type=_positive(int),
@@ -58,10 +83,11 @@ def _parser():
     )
     grade_parser.add_argument(
         "--kernel-user",
-        default="nobody",
+        default=None,
         metavar="NAME[,NAME...]",
-        help="when run as root, run kernels as this user, or one user per parallel job "
-        "(default nobody)",
+        help="run kernels as this user, or one user per parallel job; grading stops if that "
+        "is not possible (needs root). Default: nobody when run as root and nobody can run "
+        "this Python, otherwise your own user",
     )
 
     check_parser = commands.add_parser("check", help="run a notebook's visible tests")
@@ -71,7 +97,14 @@ def _parser():
 
 
 def _grade(args):
-    from lectureml.grading.grade import GradeSettings, grade_class
+    from lectureml.grading.grade import GradeSettings, SetupError, grade_class, is_missing
+
+    if len(args.source) > 1:
+        # Grading only the last one would look like a complete run.
+        raise SetupError(
+            f"--source must be given once, got {len(args.source)}: "
+            f"{', '.join(args.source)}; put the notebooks in one directory and pass that"
+        )
 
     settings = GradeSettings(
         cell_timeout=args.timeout_cell,
@@ -82,14 +115,18 @@ def _grade(args):
     )
     started = time.perf_counter()
     results = grade_class(
-        args.source,
+        args.source[0],
         args.submissions,
         args.out,
         settings,
         log=lambda message: print(message, file=sys.stderr),
     )
     elapsed = time.perf_counter() - started
-    print(f"graded {len(results)} submissions in {elapsed:.1f} s; wrote {args.out}/grades.csv")
+    missing = sum(is_missing(result) for result in results)
+    print(
+        f"graded {len(results) - missing} submissions ({missing} notebooks not submitted) "
+        f"in {elapsed:.1f} s; wrote {Path(args.out) / 'grades.csv'}"
+    )
     return 0
 
 
@@ -107,9 +144,9 @@ def main(argv=None):
             return _grade(args)
         from lectureml.grading.selfcheck import format_report, self_check
 
-        results = self_check(args.notebook, cell_timeout=args.timeout_cell)
-        print(format_report(args.notebook, results))
-        return 0 if all(r.status in ("pass", "manual") for r in results) else 1
+        report = self_check(args.notebook, cell_timeout=args.timeout_cell)
+        print(format_report(args.notebook, report))
+        return 0 if all(r.status in ("pass", "manual") for r in report.results) else 1
     except (OSError, ValueError, RuntimeError) as error:
         # MarkerError and SetupError are ValueErrors: the source or the arguments are wrong.
         print(f"lectureml-grade {args.command}: {error}", file=sys.stderr)

@@ -21,6 +21,7 @@ passed and none otherwise; a manual one has empty points for a person to fill in
 
 import copy
 import csv
+import difflib
 import json
 import os
 import queue
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lectureml.grading import records as record_format
-from lectureml.grading.feedback import display_name, format_points, write_feedback
+from lectureml.grading.feedback import display_name, format_points, points_text, write_feedback
 from lectureml.grading.notebook import (
     find_exercises,
     grade_id,
@@ -62,6 +63,7 @@ STATUSES = {
 }
 CSV_COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "status")
 MAX_SUBMISSION_BYTES = 100 * 2**20
+DEFAULT_KERNEL_USER = "nobody"
 _CELL_FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
 
 
@@ -78,7 +80,9 @@ class GradeSettings:
     cell_timeout: float = 60
     notebook_timeout: float = 600
     memory_limit_mb: int | None = 4096
-    kernel_user: str | None = "nobody"
+    # None: `nobody` where that works, else the grader's own user (with a warning). A name
+    # given here is a requirement: grading stops if kernels cannot run as that user.
+    kernel_user: str | None = None
     jobs: int | None = None
 
 
@@ -174,7 +178,38 @@ def rebuild(source, student_cells):
                 notes.append(f"Test cell '{name}' was edited; the original tests were run.")
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+    notes += _notes_on_cells_not_run(source, student_cells)
     return nb, notes
+
+
+def _notes_on_cells_not_run(source, student_cells):
+    """A note when the student wrote code outside the solution cells, which is not run.
+
+    Without it a helper defined in an added cell shows up only as a NameError in the
+    feedback, for a name the student can see defined in their notebook.
+    """
+    released = {
+        strip_hidden_tests(source_text(cell)).strip()
+        for cell in source.nb.cells
+        if cell.cell_type == "code" and not is_solution_cell(cell)
+    }
+    outside = [
+        source_text(cell).strip()
+        for cell in student_cells
+        if cell.get("cell_type") == "code"
+        and not is_solution_cell(cell)
+        and not is_test_cell(cell)
+        and source_text(cell).strip() not in released | {""}
+    ]
+    if not outside:
+        return []
+    first_line = outside[0].splitlines()[0][:60]
+    return [
+        f"Your notebook has {len(outside)} code cell(s) outside the solution cells that the "
+        f"assignment does not have (added or changed; the first begins {first_line!r}). The "
+        f"grader runs the assignment's own cells, so that code was not run: keep the code your "
+        f"solutions need inside the solution cells."
+    ]
 
 
 def _failure_in_visible_tests(exercise, cell_run):
@@ -263,7 +298,7 @@ def grade_submission(source, student, path, settings, kernel_user=None):
             f"{source.name} is a symbolic link (or inside one); submit the notebook file itself.",
         )
     if not path.is_file():
-        return every_exercise("missing", f"No file {source.name} was submitted.")
+        return every_exercise("missing", f"No file {source.name} was submitted.{_renamed(path)}")
     try:
         cells = load_submission_cells(path)
     except InvalidNotebook as error:
@@ -298,6 +333,28 @@ def grade_submission(source, student, path, settings, kernel_user=None):
     result.results = [score(exercise, nb, run, parsed) for exercise in source.exercises]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _renamed(path):
+    """A hint naming the student's notebooks whose names resemble the missing one's.
+
+    Browsers save a second download as "04-convolution (1).ipynb"; the grader only takes the
+    exact name, so say which file it passed over.
+    """
+    try:
+        others = [entry.name for entry in path.parent.glob("*.ipynb") if entry.is_file()]
+    except OSError:
+        return ""
+    similar = difflib.get_close_matches(path.name, others, n=3, cutoff=0.6)
+    if not similar:
+        return ""
+    found = ", ".join(repr(name) for name in similar)
+    return f" Found {found} instead: rename your notebook to {path.name} and submit it again."
+
+
+def is_missing(result):
+    """True when the student submitted no file for this notebook."""
+    return bool(result.results) and all(r.status == "missing" for r in result.results)
 
 
 def write_grades(results, path):
@@ -341,11 +398,15 @@ def find_students(submissions_dir):
 def kernel_user_slots(names, jobs, log):
     """The kernel user of each of the `jobs` parallel jobs (None: the grader's own user).
 
-    `names` is "nobody" or "grader1,grader2,..."; jobs beyond the names share them.
+    `names` is "nobody" or "grader1,grader2,..."; jobs beyond the names share them. None
+    tries `nobody` and falls back to the grader's own user; named users that cannot run
+    kernels raise SetupError instead, since the instructor asked for that protection.
     """
     users = []
-    for name in (names or "").split(","):
+    for name in (names or DEFAULT_KERNEL_USER).split(","):
         user, how = resolve_kernel_user(name.strip())
+        if user is None and names:
+            raise SetupError(f"--kernel-user {names}: {how}")
         log(how)
         if user is None:
             return [None] * jobs
@@ -395,10 +456,8 @@ def grade_class(source, submissions_dir, out_dir, settings=GradeSettings(), log=
         finally:
             slots.put(kernel_user)
         earned = sum(r.points or 0 for r in result.results if r.status != "manual")
-        log(
-            f"{display_name(student)}/{item.name}: {format_points(earned)} points "
-            f"({result.seconds:.1f} s)"
-        )
+        outcome = "missing" if is_missing(result) else points_text(earned)
+        log(f"{display_name(student)}/{item.name}: {outcome} ({result.seconds:.1f} s)")
         return result
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -12,6 +12,7 @@ Cells are plain dicts here (nbformat's NotebookNode is one), so the same functio
 instructor's trusted source and a student's untrusted JSON.
 """
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ BEGIN_HIDDEN_TESTS = "### BEGIN HIDDEN TESTS"
 END_HIDDEN_TESTS = "### END HIDDEN TESTS"
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 TEXT_STUB = "YOUR ANSWER HERE"
+# Cell metadata key under which release() stores the fingerprint of each released code cell,
+# so the self-check can tell added and changed cells from the released ones.
+RELEASE_METADATA = "lectureml"
 
 # `expect("name"` or `expect('name'`, however the function was imported.
 _EXPECT_CALL = re.compile(r"""\bexpect\(\s*(["'])([^"'\n]+)\1""")
@@ -56,6 +60,20 @@ def source_text(cell):
     """A cell's source as one string (nbformat allows a list of lines on disk)."""
     source = cell.get("source", "")
     return "".join(map(str, source)) if isinstance(source, list) else str(source)
+
+
+def fingerprint(text):
+    """A short digest of a cell's source, ignoring leading and trailing blank space."""
+    return hashlib.sha256(text.strip().encode("utf-8", errors="surrogatepass")).hexdigest()[:16]
+
+
+def released_fingerprint(cell):
+    """The fingerprint release() stored in a code cell, or None for a cell it did not write
+    (one a student added, or one from a notebook released before fingerprints existed)."""
+    metadata = cell.get("metadata")
+    stored = metadata.get(RELEASE_METADATA) if isinstance(metadata, dict) else None
+    value = stored.get("source") if isinstance(stored, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def nbgrader_metadata(cell):

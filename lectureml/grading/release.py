@@ -4,7 +4,11 @@
   answers' blocks become `YOUR ANSWER HERE`, and solution cells are un-collapsed;
 - hidden tests are removed;
 - test cells become read-only and undeletable in JupyterLab (`editable`/`deletable` false);
-- every code cell loses its outputs and execution count;
+- every code cell loses its outputs, execution count and timing metadata, and the notebook
+  its saved widget state;
+- every code cell records a fingerprint of its released source in its metadata
+  (`lectureml.source`): the self-check tells by it which cells a student added or changed,
+  which the grader does not run;
 - everything else is kept as it is. The same input always gives byte-identical output.
 """
 
@@ -16,7 +20,9 @@ import nbformat
 from lectureml.grading.notebook import (
     BEGIN_HIDDEN_TESTS,
     BEGIN_SOLUTION,
+    RELEASE_METADATA,
     MarkerError,
+    fingerprint,
     grade_id,
     is_solution_cell,
     is_test_cell,
@@ -59,6 +65,8 @@ def release_cell(cell, index):
     if cell.cell_type == "code":
         cell.outputs = []
         cell.execution_count = None
+        cell.metadata.pop("execution", None)  # the instructor's run's timestamps
+        cell.metadata[RELEASE_METADATA] = {"source": fingerprint(source_text(cell))}
     return cell
 
 
@@ -66,6 +74,8 @@ def release_notebook(nb):
     """The student version of a notebook (a new NotebookNode)."""
     released = copy.deepcopy(nb)
     released.cells = [release_cell(cell, index) for index, cell in enumerate(nb.cells)]
+    # The widgets' saved state is output too (plots, progress bars of the instructor's run).
+    released.metadata.pop("widgets", None)
     return released
 
 

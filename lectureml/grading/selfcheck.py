@@ -1,9 +1,12 @@
 """The student's self-check: run a notebook's visible tests and say which exercises pass.
 
-It runs the notebook as saved on disk, top to bottom in a fresh kernel (save first), so it
-sees exactly what a grader would run, not the state of the student's own kernel.
+It runs the notebook as saved on disk, top to bottom in a fresh kernel (save first), not the
+state of the student's own kernel. Like the grader, it leaves out the code cells a student
+added (release() fingerprints the cells it writes), and it says when a cell outside the
+solution cells was changed: the grader runs those as released, so results could differ.
 """
 
+import copy
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,16 +15,33 @@ import nbformat
 
 from lectureml.grading.expectations import RECORD_ENV
 from lectureml.grading.feedback import points_text, truncate
-from lectureml.grading.notebook import find_exercises, grade_id, is_solution_cell
+from lectureml.grading.notebook import (
+    find_exercises,
+    fingerprint,
+    grade_id,
+    is_solution_cell,
+    is_test_cell,
+    released_fingerprint,
+    source_text,
+)
 from lectureml.grading.runner import NESTED_ENV, run_notebook
 
 SESSION_ENV = "JPY_SESSION_NAME"  # JupyterLab sets it to the notebook's path
 
 
 @dataclass(frozen=True)
+class SelfCheckReport:
+    """results: one SelfCheckResult per exercise; notes: sentences about the notebook."""
+
+    results: list
+    notes: list
+
+
+@dataclass(frozen=True)
 class SelfCheckResult:
     """status: pass, fail, todo (raises NotImplementedError), error, timeout, not run, manual,
-    or no test (the exercise's test cell was deleted; its points are then unknown, None)."""
+    no test (the exercise's test cell was deleted; its points are then unknown, None), or
+    edited test (the test cell was changed, so its result says nothing)."""
 
     grade_id: str
     points: float | None
@@ -29,9 +49,14 @@ class SelfCheckResult:
     message: str = ""
 
 
-def _outcome(exercise, run):
+def _outcome(exercise, run, cells, edited_tests):
     if exercise.manual:
         return "manual", "a person grades this answer"
+    if exercise.grade_id in edited_tests:
+        return "edited test", (
+            "this test cell differs from the released one, so its result says nothing: the "
+            "grader runs the original. Get it back from a fresh copy of the notebook"
+        )
     span = [run.cells[i] for i in exercise.span if i in run.cells]
     test = run.cells.get(exercise.cell_index)
     if any(c.ename == "NotImplementedError" for c in span):
@@ -43,13 +68,19 @@ def _outcome(exercise, run):
     if test.status == "ok":
         return "pass", ""
     status = "fail" if test.ename == "AssertionError" else "error"
-    return status, truncate(f"{test.ename}: {test.evalue}", 300)
+    # The student's own error usually explains the test's failure better than the test does.
+    own = [
+        f"your cell '{grade_id(cells[c.index])}' raised {c.ename}: {c.evalue}; then "
+        for c in span
+        if c.status == "error" and is_solution_cell(cells[c.index])
+    ]
+    return status, truncate(f"{''.join(own[:1])}{test.ename}: {test.evalue}", 300)
 
 
 def self_check(path, cell_timeout=60, notebook_timeout=1800):
-    """[SelfCheckResult] for every exercise of the notebook at `path`."""
+    """SelfCheckReport for the notebook at `path`: a result for every exercise, and notes."""
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+    nb, notes, edited_tests = _as_the_grader_runs_it(nbformat.read(path, as_version=4))
     run = run_notebook(
         nb,
         cell_timeout=cell_timeout,
@@ -60,10 +91,57 @@ def self_check(path, cell_timeout=60, notebook_timeout=1800):
         raise RuntimeError(f"could not run {path.name}: {run.problem}")
     exercises = find_exercises(nb.cells)
     results = [
-        SelfCheckResult(exercise.grade_id, exercise.points, *_outcome(exercise, run))
+        SelfCheckResult(
+            exercise.grade_id, exercise.points, *_outcome(exercise, run, nb.cells, edited_tests)
+        )
         for exercise in exercises
     ]
-    return results + _untested_solutions(nb.cells, exercises)
+    return SelfCheckReport(results + _untested_solutions(nb.cells, exercises), notes)
+
+
+def _as_the_grader_runs_it(nb):
+    """(nb without the code cells the student added, notes, grade_ids of edited test cells).
+
+    A notebook without fingerprints (released before they existed, or the instructor's own)
+    runs as it is.
+    """
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    if not any(released_fingerprint(cell) for cell in code):
+        return nb, [], set()
+    kept, added, changed, edited_tests = [], [], [], set()
+    for cell in nb.cells:
+        stored = released_fingerprint(cell)
+        if cell.cell_type != "code" or is_solution_cell(cell):
+            kept.append(cell)
+        elif stored is None:
+            added.append(cell)
+        else:
+            if stored != fingerprint(source_text(cell)):
+                if is_test_cell(cell):
+                    edited_tests.add(grade_id(cell))
+                else:
+                    changed.append(cell)
+            kept.append(cell)
+    notes = []
+    if added:
+        notes.append(
+            f"skipped {len(added)} code cell(s) you added ({_first_line(added)}), as the grader "
+            f"does: code your solutions need belongs inside the solution cells"
+        )
+    if changed:
+        notes.append(
+            f"{len(changed)} cell(s) outside your solution cells differ from the released "
+            f"notebook ({_first_line(changed)}); the grader runs them as released, so its "
+            f"results may differ from these"
+        )
+    graded = copy.copy(nb)
+    graded.cells = kept
+    return graded, notes, edited_tests
+
+
+def _first_line(cells):
+    lines = source_text(cells[0]).strip().splitlines() or [""]
+    return f"the first begins {lines[0][:60]!r}"
 
 
 def _untested_solutions(cells, exercises):
@@ -88,14 +166,15 @@ def _untested_solutions(cells, exercises):
     ]
 
 
-def format_report(name, results):
-    auto = [r for r in results if r.status != "manual"]
+def format_report(name, report):
+    auto = [r for r in report.results if r.status != "manual"]
     passed = [r for r in auto if r.status == "pass"]
     lines = [f"{name}: {len(passed)} of {len(auto)} exercises pass their visible tests"]
-    for result in results:
+    for result in report.results:
         worth = "points unknown" if result.points is None else points_text(result.points)
         line = f"  [{result.status}] {result.grade_id} ({worth})"
         lines.append(f"{line}: {result.message}" if result.message else line)
+    lines += [f"  note: {note}" for note in report.notes]
     return "\n".join(lines)
 
 
