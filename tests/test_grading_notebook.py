@@ -322,6 +322,14 @@ def test_visible_failures_are_shown_and_hidden_ones_only_named():
     assert named.details == ["The hidden tests raised ValueError."]
 
 
+def test_a_written_answer_left_blank_is_marked_so_for_the_person_grading_it():
+    for student, details in (("blank", ["Left blank."]), ("correct", [])):
+        source, nb, _ = _rebuilt(student)
+        (manual,) = [e for e in source.exercises if e.manual]
+        result = score(manual, nb, NotebookRun({}, False, "", b""), [])
+        assert (result.status, result.points, result.details) == ("manual", None, details)
+
+
 def test_runs_cut_short_give_timeout_or_kernel_died_to_the_rest():
     results = _scored([_ok(1), _ok(3), _ok(4)], budget_exceeded=True)
     assert results["fixture-shape-tests"].status == "timeout"

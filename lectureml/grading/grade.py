@@ -36,6 +36,8 @@ from pathlib import Path
 from lectureml.grading import records as record_format
 from lectureml.grading.feedback import display_name, format_points, points_text, write_feedback
 from lectureml.grading.notebook import (
+    CODE_STUB,
+    TEXT_STUB,
     find_exercises,
     grade_id,
     is_solution_cell,
@@ -234,7 +236,10 @@ def _error_text(cell_run):
 def score(exercise, nb, run, parsed_records):
     """The ExerciseResult of one exercise of an executed submission."""
     if exercise.manual:
-        return ExerciseResult(exercise, "manual", None)
+        answer = source_text(nb.cells[exercise.cell_index]).strip()
+        blank = answer in ("", TEXT_STUB, "\n".join(CODE_STUB))
+        # Said in the feedback, not scored: the points stay the person's to give.
+        return ExerciseResult(exercise, "manual", None, ["Left blank."] if blank else [])
     details = []
     for index in exercise.span[:-1]:
         cell_run = run.cells.get(index)
