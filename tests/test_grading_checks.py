@@ -158,6 +158,10 @@ def test_compare_of_structures_numbers_and_nan():
     assert compare(float("nan"), float("nan"), 0, 0) is None
     assert compare(np.array([np.nan]), np.array([1.0]), 0, 0).message.startswith("output differs")
     assert compare([1, 2], np.array([1, 2]), 0, 0).public == "output is a list, not a numpy array"
+    # numpy 2 writes np.float64(0.5566); a student should read the number.
+    assert compare(np.float64(0.5566), 0.25, 0, 0).public == (
+        "output is 0.5566, which is not the expected value"
+    )
 
 
 def test_every_function_case_runs_and_an_exception_is_one_case():

@@ -34,6 +34,8 @@ class _Mismatch:
 def _short(value, limit=80):
     if isinstance(value, np.ndarray):
         return summarize(value)
+    if isinstance(value, np.generic):
+        value = value.item()  # 0.5566, not numpy 2's np.float64(0.5566)
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

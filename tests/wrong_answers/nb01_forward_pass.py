@@ -31,6 +31,13 @@ def no_output_activation(X, W1, W2, h, sigma):
     return np.hstack([ones, hidden]) @ W2
 
 
+def softmax_over_the_batch(X, W1, W2, h, sigma):
+    """Applies sigma to B transposed: a softmax then normalises over the examples."""
+    ones = np.ones((X.shape[0], 1))
+    hidden = h(np.hstack([ones, X]) @ W1)
+    return sigma((np.hstack([ones, hidden]) @ W2).T).T
+
+
 _CORRECT_SHAPES = {
     "X": (32, 784),
     "X_with_bias": (32, 785),
@@ -49,6 +56,7 @@ WRONG_ANSWERS = {
         no_hidden_bias_unit,
         linear_hidden_layer,
         no_output_activation,
+        softmax_over_the_batch,
     ],
     "01-shapes": [
         # The lecture's D x M and M x K, without the bias rows.
@@ -64,5 +72,6 @@ WRONG_ANSWERS = {
         784 * 100 + 100 * 10,  # no biases at all
         785 * 100 + 100 * 10,  # the output biases forgotten
         785 * 101 + 101 * 10,  # a weight into the bias unit z_0 counted as well
+        float(785 * 100 + 101 * 10),  # the right count as a float (from / or np.prod of floats)
     ],
 }

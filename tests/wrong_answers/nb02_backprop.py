@@ -111,6 +111,20 @@ def central_difference_fixed_step(f, x, h=1e-5):
     return grad
 
 
+def central_difference_restored_by_arithmetic(f, x, h=1e-5):
+    """Puts each entry back by adding and subtracting h: x + h - 2h + h is not always x in
+    floating point, so x is not left exactly as found (the task asks for that)."""
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        x[index] += h
+        f_plus = f()
+        x[index] -= 2 * h
+        f_minus = f()
+        x[index] += h
+        grad[index] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
 def relative_error_elementwise(a, b):
     """The largest elementwise |a - b| / (|a| + |b|): dominated by tiny entries."""
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-300)))
@@ -119,6 +133,18 @@ def relative_error_elementwise(a, b):
 def relative_error_one_sided(a, b):
     """||a - b|| / ||a||: not symmetric, and 2 (not 1) for opposite arrays."""
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a), 1e-300))
+
+
+def relative_error_max_numerator(a, b):
+    """The largest |a_i - b_i| over the norms: the numerator is not the Euclidean norm."""
+    denominator = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denominator == 0 else np.max(np.abs(a - b)) / denominator
+
+
+def relative_error_l1_numerator(a, b):
+    """sum |a_i - b_i| over the Euclidean norms: two different norms mixed."""
+    denominator = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denominator == 0 else np.sum(np.abs(a - b)) / denominator
 
 
 WRONG_ANSWERS = {
@@ -134,6 +160,12 @@ WRONG_ANSWERS = {
         central_difference_over_h,
         central_difference_not_restored,
         central_difference_fixed_step,
+        central_difference_restored_by_arithmetic,
     ],
-    "02-relative-error": [relative_error_elementwise, relative_error_one_sided],
+    "02-relative-error": [
+        relative_error_elementwise,
+        relative_error_one_sided,
+        relative_error_max_numerator,
+        relative_error_l1_numerator,
+    ],
 }

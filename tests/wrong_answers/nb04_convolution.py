@@ -66,6 +66,29 @@ def conv_padding_one_side(x, w, stride=1, padding=0):
     return _windows_sum(x_padded, w, out_height, out_width, stride)
 
 
+def conv_padding_after_only(x, w, stride=1, padding=0):
+    """Pads only the bottom and the right (2p zeros there): np.pad(x, ((0, 2p), (0, 2p)))."""
+    x_padded = np.pad(x, ((0, 2 * padding), (0, 2 * padding)))
+    out_height = _size(x.shape[0], w.shape[0], stride, padding)
+    out_width = _size(x.shape[1], w.shape[1], stride, padding)
+    return _windows_sum(x_padded, w, out_height, out_width, stride)
+
+
+def conv_integer_output(x, w, stride=1, padding=0):
+    """Creates the output with np.zeros(..., dtype=int): every window's sum is truncated."""
+    x_padded = np.pad(x, padding)
+    out_height = _size(x.shape[0], w.shape[0], stride, padding)
+    out_width = _size(x.shape[1], w.shape[1], stride, padding)
+    out = np.zeros((out_height, out_width), dtype=int)
+    for i in range(out_height):
+        for j in range(out_width):
+            window = x_padded[
+                i * stride : i * stride + w.shape[0], j * stride : j * stride + w.shape[1]
+            ]
+            out[i, j] = np.sum(window * w)
+    return out
+
+
 def conv_windows_not_strided(x, w, stride=1, padding=0):
     """Right output size, but neighbouring windows start one pixel apart instead of s."""
     x_padded = np.pad(x, padding)
@@ -102,6 +125,8 @@ WRONG_ANSWERS = {
         conv_padding_one_side,
         conv_windows_not_strided,
         conv_transposed_kernel,
+        conv_padding_after_only,
+        conv_integer_output,
     ],
     "04-output-sizes": [
         # H + 2p - K without the + 1 everywhere.
@@ -134,6 +159,9 @@ WRONG_ANSWERS = {
         {**CORRECT_SIZES, "batch_shape": (8, 3, 10, 10)},
         # Batch and channel axes swapped.
         {**CORRECT_SIZES, "batch_shape": (16, 8, 10, 10)},
+        # The right numbers as floats: 1 + (28 - 5) / 2 rounded with np.floor is 12.0, not 12.
+        {**CORRECT_SIZES, "digit_stride_2": np.floor(1 + (28 - 5) / 2)},
+        {**CORRECT_SIZES, "photo_shape": (300.0, 256.0)},
     ],
     "04-horizontal-edge-kernel": [
         SOBEL_Y.T,  # responds to vertical edges

@@ -67,6 +67,18 @@ def forward_float64(x, size=2, stride=None):
     return _forward_max(x, size, stride).astype(np.float64)
 
 
+def forward_running_max_in_x(x, size=2, stride=None):
+    """Right values, from a sliding maximum computed in x's own memory: destroys the input."""
+    stride = size if stride is None else stride
+    out_h = 1 + (x.shape[2] - size) // stride
+    out_w = 1 + (x.shape[3] - size) // stride
+    for _ in range(size - 1):  # afterwards x[..., i, :] is the max of rows i .. i + size - 1
+        np.maximum(x[:, :, :-1], x[:, :, 1:], out=x[:, :, :-1])
+    for _ in range(size - 1):
+        np.maximum(x[:, :, :, :-1], x[:, :, :, 1:], out=x[:, :, :, :-1])
+    return x[:, :, ::stride, ::stride][:, :, :out_h, :out_w].copy()
+
+
 # --- backward --------------------------------------------------------------------------------
 
 
@@ -127,6 +139,30 @@ def backward_last_tied_max(dout, x, size=2, stride=None):
     return _backward(dout, x, size, stride, _last_max)
 
 
+def backward_reusing_x(dout, x, size=2, stride=None):
+    """Right values, but builds the gradient in x's memory to save an array: x is destroyed."""
+    stride = size if stride is None else stride
+    winners = [
+        (rows, cols, _first_max(window) * dout[:, :, i, j][:, :, None, None])
+        for i, j, rows, cols, window in _windows(x, size, stride)
+    ]
+    x[...] = 0
+    for rows, cols, share in winners:
+        x[:, :, rows, cols] += share
+    return x
+
+
+def backward_marking_winners_in_x(dout, x, size=2, stride=None):
+    """Marks each window's winner in x with -inf so that it is not found twice."""
+    stride = size if stride is None else stride
+    dx = np.zeros_like(x)
+    for i, j, rows, cols, window in _windows(x, size, stride):
+        share = _first_max(window)
+        dx[:, :, rows, cols] += share * dout[:, :, i, j][:, :, None, None]
+        x[:, :, rows, cols][share.astype(bool)] = -np.inf
+    return dx
+
+
 # --- receptive field -------------------------------------------------------------------------
 
 # Adds k - 1 per layer, as if every layer moved in steps of one input pixel.
@@ -137,6 +173,8 @@ POOLING_DOUBLES = (5, 10, 14, 28, 30)
 PIXEL_COUNTS = (25, 36, 196, 256, 576)
 # Forgets that the second pooling doubles the jump again.
 JUMP_NOT_UPDATED = (5, 6, 14, 16, 20)
+# The right sides, computed with / and left as floats.
+FLOAT_SIDES = (5.0, 6.0, 14.0, 16.0, 24.0)
 
 WRONG_ANSWERS = {
     "05-max-pool-forward": [
@@ -145,6 +183,7 @@ WRONG_ANSWERS = {
         forward_keeping_remainder,
         forward_zero_start,
         forward_float64,
+        forward_running_max_in_x,
     ],
     "05-max-pool-backward": [
         backward_every_tied_max,
@@ -152,6 +191,14 @@ WRONG_ANSWERS = {
         backward_ignoring_stride,
         backward_overwriting,
         backward_last_tied_max,
+        backward_reusing_x,
+        backward_marking_winners_in_x,
     ],
-    "05-receptive-field": [IGNORING_JUMPS, POOLING_DOUBLES, PIXEL_COUNTS, JUMP_NOT_UPDATED],
+    "05-receptive-field": [
+        IGNORING_JUMPS,
+        POOLING_DOUBLES,
+        PIXEL_COUNTS,
+        JUMP_NOT_UPDATED,
+        FLOAT_SIDES,
+    ],
 }

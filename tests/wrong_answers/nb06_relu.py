@@ -25,6 +25,17 @@ def relu_loses_float32(a):
     return np.maximum(a.astype(np.float64), 0.0)
 
 
+def relu_in_place(a):
+    """Right values, but zeroes the negative entries of the caller's array a itself."""
+    a[a < 0] = 0
+    return a
+
+
+def relu_maximum_into_a(a):
+    """Right values, but np.maximum writes them into a (out=a) instead of a new array."""
+    return np.maximum(a, 0, out=a)
+
+
 # --- 06-relu-backward: relu_backward(dout, a) ----------------------------------------------
 
 
@@ -128,7 +139,14 @@ def dead_one_number_for_the_network(weights, biases, x):
 
 
 WRONG_ANSWERS = {
-    "06-relu-forward": [relu_leaky, relu_abs, relu_capped_at_one, relu_loses_float32],
+    "06-relu-forward": [
+        relu_leaky,
+        relu_abs,
+        relu_capped_at_one,
+        relu_loses_float32,
+        relu_in_place,
+        relu_maximum_into_a,
+    ],
     "06-relu-backward": [
         backward_slope_one_everywhere,
         backward_leaky,

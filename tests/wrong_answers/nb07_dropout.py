@@ -90,6 +90,14 @@ def forward_in_place(x, p, rng, training=True):
     return x, mask
 
 
+def forward_test_time_returns_x(x, p, rng, training=True):
+    """Returns x itself at test time (and for p = 0) where the task asks for a copy."""
+    if not training or p == 0:
+        return x, np.ones_like(x)
+    mask = ((rng.random(x.shape) >= p) / (1 - p)).astype(x.dtype)
+    return x * mask, mask
+
+
 def forward_returns_keep_mask(x, p, rng, training=True):
     """Rescales out correctly but returns the 0/1 keep mask, which backward cannot use."""
     if not training:
@@ -152,6 +160,7 @@ WRONG_ANSWERS = {
             forward_one_mask_for_the_batch,
             forward_global_random_state,
             forward_in_place,
+            forward_test_time_returns_x,
             forward_returns_keep_mask,
             forward_loses_float32,
         )

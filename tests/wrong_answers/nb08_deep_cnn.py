@@ -70,19 +70,24 @@ _CHANNELS_LAST_SHAPES = [
 # With the batch axis of a batch of one left in.
 _WITH_BATCH_AXIS = [(1, *shape) for shape in _CORRECT_SHAPES]
 
+# The right sizes, computed with / and left as floats.
+_FLOAT_SHAPES = [tuple(float(n) for n in shape) for shape in _CORRECT_SHAPES]
+
 # Weights only: forgets one bias per filter / unit.
 _NO_BIASES = [150, 0, 0, 2400, 0, 0, 0, 48000, 0, 10080, 0, 840]
 # A 5x5 kernel per filter as if the second convolution saw one channel, not six.
 _ONE_INPUT_CHANNEL = [156, 0, 0, 416, 0, 0, 0, 48120, 0, 10164, 0, 850]
 # Counted for the unpadded network (Dense sees 16 * 4 * 4 = 256 inputs).
 _UNPADDED_COUNTS = [156, 0, 0, 2416, 0, 0, 0, 30840, 0, 10164, 0, 850]
+# The right counts, computed with / and left as floats.
+_FLOAT_COUNTS = [156.0, 0, 0, 2416.0, 0, 0, 0, 48120.0, 0, 10164.0, 0, 850.0]
 
 WRONG_ANSWERS = {
     "08-lenet-model": [_UNPADDED, _MEAN_POOLING, _SIGMOID, _MISSING_RELU],
-    "08-lenet-shapes": [_UNPADDED_SHAPES, _CHANNELS_LAST_SHAPES, _WITH_BATCH_AXIS],
-    "08-lenet-parameters": [_NO_BIASES, _ONE_INPUT_CHANNEL, _UNPADDED_COUNTS],
+    "08-lenet-shapes": [_UNPADDED_SHAPES, _CHANNELS_LAST_SHAPES, _WITH_BATCH_AXIS, _FLOAT_SHAPES],
+    "08-lenet-parameters": [_NO_BIASES, _ONE_INPUT_CHANNEL, _UNPADDED_COUNTS, _FLOAT_COUNTS],
     "08-hyperparameters": [
-        # Steps far too large with momentum: the weights blow up.
+        # Steps far too large with momentum: the network collapses to one class (10%).
         {"learning_rate": 1.0, "momentum": 0.9, "batch_size": 32},
         # Steps far too small: two epochs barely move the weights.
         {"learning_rate": 0.001, "momentum": 0.0, "batch_size": 64},

@@ -6,10 +6,14 @@ one (H, W) image with one (KH, KW) kernel, zero padding on every side, output
 and kernels, strides 1 to 3 with and without a remainder, paddings 0 to 3, a kernel larger
 than the image (it fits only thanks to the padding), a 1 x 1 kernel, float32 input and the
 lecture's 5 x 5 example.
-"04-output-sizes": a dict of five output sizes and shapes (the notebook's exercise 2).
+"04-output-sizes": a dict of five output sizes and shapes (the notebook's exercise 2): sizes
+are Python or numpy integers (12.0 from np.floor or / is refused, as in the visible test),
+shapes tuples or lists of them.
 "04-horizontal-edge-kernel": a kernel judged by what it does on test images: strong on
 horizontal edges of either polarity, weak on vertical edges and on flat regions.
 """
+
+import numbers
 
 import numpy as np
 
@@ -72,16 +76,63 @@ def conv2d_single_channel_reference(x, w, stride=1, padding=0):
 # keeps it 28 x 28; stride 2 without padding; the 600 x 512 photo with a 3 x 3 kernel,
 # stride 2 and padding 1; a batch of 8 RGB 32 x 32 images through 16 filters of 5 x 5 with
 # stride 3 and padding 1.
-value_check(
-    "04-output-sizes",
-    expected={
-        "digit_valid": 24,
-        "digit_same_padding": 2,
-        "digit_stride_2": 12,
-        "photo_shape": (300, 256),
-        "batch_shape": (8, 16, 10, 10),
-    },
-)
+EXPECTED_SIZES = {
+    "digit_valid": 24,
+    "digit_same_padding": 2,
+    "digit_stride_2": 12,
+    "photo_shape": (300, 256),
+    "batch_shape": (8, 16, 10, 10),
+}
+
+
+def _is_integer(value):
+    """A Python or numpy integer (not a bool, not a float such as 12.0)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _plain(value, limit=60):
+    """The value as a student would write it: 12 and (300, 256), never np.int64(12)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (tuple, list)):
+        items = ", ".join(_plain(item) for item in value)
+        text = f"({items})" if isinstance(value, tuple) else f"[{items}]"
+    elif isinstance(value, np.ndarray):
+        text = f"a numpy array of shape {value.shape}"
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@value_check("04-output-sizes")
+def judge_output_sizes(output_sizes):
+    """Each size an integer, each shape a tuple (or list) of integers, all of them right."""
+    if not isinstance(output_sizes, dict):
+        return False, "output_sizes must be a dict from the five names to sizes and shapes"
+    if set(output_sizes) != set(EXPECTED_SIZES):
+        missing = sorted(set(EXPECTED_SIZES) - set(output_sizes))
+        extra = sorted(set(output_sizes) - set(EXPECTED_SIZES))
+        return False, f"output_sizes has missing keys {missing} and unexpected keys {extra}"
+    for key, want in EXPECTED_SIZES.items():
+        got = output_sizes[key]
+        where = f"output_sizes[{key!r}]"
+        if isinstance(want, tuple):
+            if not (
+                isinstance(got, (tuple, list))
+                and len(got) == len(want)
+                and all(_is_integer(n) for n in got)
+            ):
+                return False, (
+                    f"{where} must be a tuple (or list) of {len(want)} ints, got {_plain(got)}"
+                )
+            if tuple(int(n) for n in got) != want:
+                return False, f"{where} = {_plain(tuple(got))} is not right"
+        else:
+            if not _is_integer(got):
+                return False, f"{where} must be an int, got {_plain(got)}"
+            if int(got) != want:
+                return False, f"{where} = {int(got)} is not right"
+    return True, ""
 
 
 def _correlate_valid(image, kernel):

@@ -6,16 +6,18 @@
 "05-max-pool-backward": max_pool_backward(dout, x, size=2, stride=None): the same shapes,
     plus integer-valued inputs full of ties (the whole gradient goes to the first maximum in
     row-major order) and overlapping windows that share their maximum (contributions add).
+    In both checks x is read-only: an answer that writes into x (the caller's activations)
+    raises "assignment destination is read-only" (or "output array is read-only").
 "05-receptive-field": the side of the receptive field after each layer of
     conv 5x5 -> max pool 2x2 -> conv 5x5 -> max pool 2x2 -> conv 3x3 (strides 1, 2, 1, 2, 1,
-    no padding), as a tuple of five ints.
+    no padding), as a tuple (or list) of five ints (numpy integers too; floats such as 14.0
+    are refused, in the notebook's visible test as well).
 """
-
-import numbers
 
 import numpy as np
 
 from lectureml.grading import call, function_check, value_check
+from lectureml.grading.registry import Call
 from lectureml.pooling import max_pool2d, max_pool2d_backward
 from lectureml.receptive_field import receptive_fields
 
@@ -34,9 +36,22 @@ def _ties(rng, shape):
     return rng.integers(0, 3, size=shape).astype(np.float64)
 
 
+def _read_only(x):
+    """x, marked read-only: the task says to leave x unchanged, and this makes that checked."""
+    x.setflags(write=False)
+    return x
+
+
+def _with_read_only_x(cases, position):
+    """The cases with the argument x (positional `position`) of each made read-only."""
+    for case in cases:
+        _read_only((case.args if isinstance(case, Call) else case)[position])
+    return cases
+
+
 def max_pool_forward_cases(rng):
     """(x, size, stride) cases; each names one way a max pool can go wrong."""
-    return [
+    cases = [
         (rng.standard_normal((2, 3, 6, 8)),),  # defaults: size 2, stride = size
         (rng.standard_normal((1, 2, 4, 6)), 2),  # stride left to its default
         (rng.standard_normal((2, 1, 7, 9)), 2, 2),  # remainder row and column dropped
@@ -48,6 +63,7 @@ def max_pool_forward_cases(rng):
         (rng.standard_normal((2, 3, 6, 6)).astype(np.float32), 2),  # float32 stays float32
         call(rng.standard_normal((1, 2, 9, 9)), size=3),  # keyword size, stride = 3
     ]
+    return _with_read_only_x(cases, 0)
 
 
 @function_check(
@@ -76,7 +92,7 @@ def max_pool_backward_cases(rng):
     cases.append((rng.standard_normal((2, 2, 3, 3)).astype(np.float32), x32, 2, 2))
     x_default = rng.standard_normal((1, 2, 4, 6))
     cases.append(call(rng.standard_normal((1, 2, 2, 3)), x_default))  # size and stride default
-    return cases
+    return _with_read_only_x(cases, 1)
 
 
 @function_check(
@@ -92,20 +108,42 @@ _HINTS = {
 }
 
 
+def _plain(value):
+    """A number as the student would type it (6, 14.0), never numpy's repr np.int64(6)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value) if not isinstance(value, str) else repr(value[:20])
+
+
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _form_problem(sides, count):
+    """What is wrong with the form of the answer, or ""."""
+    if not isinstance(sides, (list, tuple)):
+        kind = "numpy array" if isinstance(sides, np.ndarray) else type(sides).__name__
+        return f"give a tuple (or list) of {count} ints, one side per layer, not a {kind}"
+    if len(sides) != count:
+        return f"give one side per layer: {count} ints, got {len(sides)}"
+    for number, side in enumerate(sides, start=1):
+        if _is_int(side):
+            continue
+        if isinstance(side, (float, np.floating)) and float(side).is_integer():
+            return (
+                f"entry {number} is {_plain(side)}, a float: give every side as an int "
+                "(on ints, // gives an int where / gives a float)"
+            )
+        return f"entry {number} is {_plain(side)}: every side is a whole number of input pixels"
+    return ""
+
+
 @value_check("05-receptive-field")
 def judge_receptive_field(sides):
     count = len(RECEPTIVE_FIELD_STACK)
-    if not isinstance(sides, (list, tuple)):
-        return (
-            False,
-            f"give a tuple of {count} ints, one side per layer; got {type(sides).__name__}",
-        )
-    if len(sides) != count:
-        return False, f"give one side per layer: {count} numbers, got {len(sides)}"
-    if not all(isinstance(s, numbers.Real) and not isinstance(s, bool) for s in sides):
-        return False, "every side must be a number of input pixels (an int)"
-    if not all(float(s).is_integer() for s in sides):
-        return False, "every side must be a whole number of input pixels"
+    problem = _form_problem(sides, count)
+    if problem:
+        return False, problem
     expected = [
         field.size for field in receptive_fields([(k, s) for k, s, _ in RECEPTIVE_FIELD_STACK])
     ]

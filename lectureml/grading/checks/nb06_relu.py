@@ -1,6 +1,8 @@
 """Checks of notebook 06 (ReLU and activation functions).
 
-"06-relu-forward": relu_forward(a) -> max{0, a} elementwise, shape and dtype of `a`.
+"06-relu-forward": relu_forward(a) -> max{0, a} elementwise, shape and dtype of `a`. Every
+`a` is read-only, so an answer that changes `a` in place (the task forbids it) raises
+"assignment destination is read-only" (or "output array is read-only").
 "06-relu-backward": relu_backward(dout, a) -> dout * relu'(a) with relu'(a) = 1 for a > 0 and
 0 otherwise (also at a = 0, the convention of lectureml.activations), shape and dtype of `a`.
 The cases have exact zeros in `a` with non-zero `dout`, negative `dout` where `a > 0`, both
@@ -10,7 +12,8 @@ network of L ReLU hidden layers (h0 = x, a_l = h_{l-1} @ W_l + b_l, h_l = max{0,
 fraction of the units of each layer whose pre-activation is > 0 on no example of x. The
 cases contain units that are exactly 0 on every example (dead: relu'(0) = 0), units active on
 a single example (alive), units of a deeper layer that die only because the ReLU below them
-outputs nothing negative, pixel-like inputs and float32 data.
+outputs nothing negative, pixel-like inputs and float32 data. Messages describe a case's
+weights and biases by their shapes, never as array reprs.
 """
 
 import numpy as np
@@ -18,15 +21,21 @@ import numpy as np
 from lectureml.grading import function_check
 
 
+def _read_only(a):
+    a.setflags(write=False)
+    return a
+
+
 def relu_forward_cases(rng):
-    """Random values in both dtypes and several shapes, and the kink at zero."""
-    return [
-        (rng.standard_normal((4, 5)),),
-        (rng.standard_normal((2, 3, 4)).astype(np.float32),),
-        (np.array([-2.0, -0.0, 0.0, 1e-12, -1e-12, 3.0]),),
-        (rng.uniform(-5.0, 5.0, size=(3, 2, 4, 4)),),
-        (rng.standard_normal(7).astype(np.float32),),
+    """Random values in both dtypes and several shapes, and the kink at zero; all read-only."""
+    inputs = [
+        rng.standard_normal((4, 5)),
+        rng.standard_normal((2, 3, 4)).astype(np.float32),
+        np.array([-2.0, -0.0, 0.0, 1e-12, -1e-12, 3.0]),
+        rng.uniform(-5.0, 5.0, size=(3, 2, 4, 4)),
+        rng.standard_normal(7).astype(np.float32),
     ]
+    return [(_read_only(a),) for a in inputs]
 
 
 @function_check("06-relu-forward", cases=relu_forward_cases, rtol=0.0, atol=0.0, check_dtype=True)
@@ -60,6 +69,27 @@ def relu_backward_reference(dout, a):
     return np.where(a > 0, dout, np.zeros((), dtype=a.dtype)).astype(a.dtype)
 
 
+class _Arrays(list):
+    """A list of arrays that a message describes by their shapes, e.g. "weights (5, 8)".
+
+    It is a plain list to the student's function; only its repr (used by the case labels of
+    the grader's messages) differs, so no message prints a truncated array repr.
+    """
+
+    def __init__(self, name, arrays):
+        super().__init__(arrays)
+        shapes = ", ".join(str(np.shape(a)) for a in arrays)
+        self.description = f"{name} {shapes}"
+
+    def __repr__(self):
+        return self.description
+
+
+def _network(weights, biases, x):
+    """One case: the lists of a network's weights and biases, and its data."""
+    return (_Arrays("weights", weights), _Arrays("biases", biases), x)
+
+
 def _alive_on_one_example(x, column):
     """A bias that makes `x @ column + bias` positive on exactly one example (the largest)."""
     values = np.sort(x @ column)
@@ -78,7 +108,7 @@ def dead_units_cases(rng):
     weights[:, 1], biases[1] = 0.0, -1.0
     biases[2] = _alive_on_one_example(x, weights[:, 2])
     biases[3] = -50.0
-    cases.append(([weights], [biases], x))
+    cases.append(_network([weights], [biases], x))
 
     # Two layers on pixel-like inputs (>= 0, many exact zeros). In layer 2, unit 0 has only
     # negative incoming weights: it is dead because the ReLU below never outputs a negative.
@@ -90,7 +120,7 @@ def dead_units_cases(rng):
     second[:, 0] = -np.abs(second[:, 0])
     second_bias = np.array([0.0, 0.0, -0.1, 0.2, -20.0])
     second[:, 4] = 0.0
-    cases.append(([first, second], [first_bias, second_bias], pixels))
+    cases.append(_network([first, second], [first_bias, second_bias], pixels))
 
     # Three layers in float32, the third one with a unit exactly zero on every example.
     x32 = rng.standard_normal((16, 4)).astype(np.float32)
@@ -102,12 +132,12 @@ def dead_units_cases(rng):
         np.zeros(3, dtype=np.float32),
     ]
     layers[2][:, 1] = 0.0
-    cases.append((layers, biases32, x32))
+    cases.append(_network(layers, biases32, x32))
 
     # No dead unit at all: every fraction is 0.
     x_alive = rng.standard_normal((25, 3))
     alive = rng.standard_normal((3, 4))
-    cases.append(([alive], [np.abs(x_alive @ alive).max(axis=0)], x_alive))
+    cases.append(_network([alive], [np.abs(x_alive @ alive).max(axis=0)], x_alive))
     return cases
 
 

@@ -8,7 +8,8 @@
     student's kernel), and `judge_dropout_forward` decides from that record alone (in the
     grader's process). It checks shapes and dtypes, out == x * mask, the mask's values and
     kept fraction, one mask per example, the same mask for the same seed and a different one
-    for another seed, the identity at test time and with p = 0, and that x is left unchanged.
+    for another seed, the identity at test time and with p = 0, that x is left unchanged, and
+    that out is a new array, not x itself or a view of it (the task asks for a copy).
 "07-dropout-backward": `dropout_backward(dout, mask) -> dout * mask`, shape and dtype of
     dout, on masks of several drop rates (p = 0 included), shapes and both float dtypes.
 """
@@ -57,9 +58,10 @@ def record_dropout_forward(dropout_forward):
     """Run the student's `dropout_forward` on every scenario; plain data for `expect`.
 
     Returns:
-        dict scenario name -> {"out", "mask", "x_after"} (what the function returned and x
-        after the call), {"error": text} if it raised, or {"returned": description} if it
-        did not return a pair.
+        dict scenario name -> {"out", "mask", "x_after", "out_shares_x"} (what the function
+        returned, x after the call, and whether out is x or shares its memory),
+        {"error": text} if it raised, or {"returned": description} if it did not return a
+        pair.
     """
     record = {}
     for name, (_, p, seed, training) in FORWARD_SCENARIOS.items():
@@ -73,7 +75,8 @@ def record_dropout_forward(dropout_forward):
             record[name] = {"returned": _describe(result)}
             continue
         out, mask = result
-        record[name] = {"out": out, "mask": mask, "x_after": x}
+        shares = isinstance(out, np.ndarray) and bool(np.shares_memory(out, x))
+        record[name] = {"out": out, "mask": mask, "x_after": x, "out_shares_x": shares}
     return record
 
 
@@ -100,7 +103,7 @@ def _returned_arrays(name, entry):
         return f"the call {call} raised {entry['error']}"
     if "returned" in entry:
         return f"the call {call} returned {entry['returned']}, not the pair (out, mask)"
-    if set(entry) != {"out", "mask", "x_after"}:
+    if set(entry) != {"out", "mask", "x_after", "out_shares_x"}:
         return f"the record of the call {call} is malformed"
     x = forward_input(name)
     for key in ("out", "mask"):
@@ -114,6 +117,11 @@ def _returned_arrays(name, entry):
     x_after = entry["x_after"]
     if not isinstance(x_after, np.ndarray) or not np.array_equal(x_after, x):
         return f"the call {call} changed x in place; return a new array instead"
+    if entry["out_shares_x"] is not False:
+        return (
+            f"out {call} is x itself (or a view of x), not a new array: return a copy, so that "
+            "whatever later changes out cannot change x"
+        )
     return entry["out"], entry["mask"], x
 
 

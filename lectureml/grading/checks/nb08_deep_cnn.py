@@ -2,8 +2,11 @@
 
 "08-lenet-model": `describe_network(model)` of the student's network, judged against the
     specification below (layer types, their settings, parameter shapes, a forward pass).
-"08-lenet-shapes": each layer's output shape for one 28 x 28 digit, without the batch axis.
-"08-lenet-parameters": each layer's number of trainable parameters (weights and biases).
+"08-lenet-shapes": each layer's output shape for one 28 x 28 digit, without the batch axis,
+    channels first: a list (or tuple) of tuples (or lists) of ints (numpy integers too).
+"08-lenet-parameters": each layer's number of trainable parameters (weights and biases), a
+    list (or tuple) of ints (numpy integers too). Floats such as 2416.0 are refused in both
+    exercises, by the notebook's visible test as well.
 "08-hyperparameters": {"learning_rate", "momentum", "batch_size"}; the grader builds
     `judge_network` with seed JUDGE_SEED, trains it JUDGE_EPOCHS epochs on the first
     JUDGE_TRAIN_SIZE training digits and scores it on the 1,000 test digits. Regrading is
@@ -103,6 +106,25 @@ def _parameter_shapes(kind, settings):
     return {}
 
 
+def _plain(value):
+    """A value as the student would type it: (6, 28, 28), 2416.0, never np.int64(6)."""
+    if isinstance(value, np.generic):
+        return repr(value.item())
+    if isinstance(value, tuple):
+        inner = ", ".join(_plain(item) for item in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, list):
+        return "[" + ", ".join(_plain(item) for item in value) + "]"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
 def _as_shape(value):
     """A tuple of ints from a list/tuple of integers, else None."""
     if not isinstance(value, (list, tuple)):
@@ -136,7 +158,7 @@ def judge_lenet_model(description):
             if entry.get(setting) != wanted:
                 return (
                     False,
-                    f"layer {index} ({kind}) has {setting}={entry.get(setting)!r}, "
+                    f"layer {index} ({kind}) has {setting}={_plain(entry.get(setting))}, "
                     f"which does not match the specification",
                 )
         parameters = entry.get("parameters")
@@ -194,34 +216,67 @@ def lenet_reference_parameters():
     ]
 
 
-def _judge_per_layer(answer, expected, what, convert):
+def _judge_per_layer(answer, expected, what, convert, hint=None):
+    """Check one answer per layer; `hint(got, want)` may explain a wrong entry."""
     if not isinstance(answer, (list, tuple)):
-        return False, f"give a list with one {what} per layer"
+        return False, f"give a list (or tuple) with one {what} per layer"
     if len(answer) != len(expected):
         return False, f"give one {what} per layer: {len(expected)} entries, got {len(answer)}"
     for index, (got, want) in enumerate(zip(answer, expected, strict=True)):
         converted = convert(got)
-        if converted is None:
-            return False, f"entry {index} is {got!r}, which is not a {what}"
+        if isinstance(converted, str):
+            return False, f"entry {index} is {_plain(got)}: {converted}"
         if converted != want:
-            return False, f"the {what} of layer {index} is not right (and maybe later ones)"
+            extra = hint(converted, want) if hint else ""
+            return False, f"the {what} of layer {index} is not right (and maybe later ones){extra}"
     return True, ""
 
 
-def _as_count(value):
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+def _answer_shape(value):
+    """A shape answer as a tuple of ints, or what is wrong with it."""
+    if not isinstance(value, (list, tuple)):
+        return "a shape is a tuple of ints, e.g. (6, 28, 28) or (400,)"
+    for number in value:
+        if not _is_int(number):
+            if isinstance(number, (float, np.floating)) and float(number).is_integer():
+                return "give the sizes as ints, not floats (on ints, // gives an int, / a float)"
+            return "a shape is a tuple of ints, e.g. (6, 28, 28) or (400,)"
+    return tuple(int(n) for n in value)
+
+
+def _shape_hint(got, want):
+    if len(got) == len(want) + 1:
+        return (
+            f": {len(got)} sizes look like a batch axis in front; give one example's shape, "
+            "without the batch axis"
+        )
+    if len(want) == 3 and got == (want[1], want[2], want[0]):
+        return ": the channels come first in this course, (C, H, W), not last"
+    return (
+        ". Give one example's shape, without the batch axis, channels first: (C, H, W) for "
+        "feature maps, (features,) for vectors"
+    )
+
+
+def _answer_count(value):
+    """A parameter count as an int, or what is wrong with it."""
+    if _is_int(value):
         return int(value)
-    return None
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return "give the counts as ints, not floats (on ints, // gives an int, / a float)"
+    return "a parameter count is an int"
 
 
 @value_check("08-lenet-shapes")
 def judge_lenet_shapes(shapes):
-    return _judge_per_layer(shapes, lenet_reference_shapes(), "shape", _as_shape)
+    return _judge_per_layer(
+        shapes, lenet_reference_shapes(), "shape", _answer_shape, hint=_shape_hint
+    )
 
 
 @value_check("08-lenet-parameters")
 def judge_lenet_parameters(counts):
-    return _judge_per_layer(counts, lenet_reference_parameters(), "parameter count", _as_count)
+    return _judge_per_layer(counts, lenet_reference_parameters(), "parameter count", _answer_count)
 
 
 # The hyperparameter exercise: a fixed small network, seed, data and epoch count.
@@ -253,17 +308,17 @@ def _hyperparameter_problem(hyperparameters):
         return f"give a dict with exactly the keys {list(HYPERPARAMETER_KEYS)}"
     lr, momentum, batch_size = (hyperparameters[key] for key in HYPERPARAMETER_KEYS)
     real = (int, float, np.integer, np.floating)
-    if isinstance(lr, bool) or not isinstance(lr, real) or not 0 < float(lr) <= 10:
-        return f"learning_rate must be a number in (0, 10], got {lr!r}"
-    if isinstance(momentum, bool) or not isinstance(momentum, real) or not 0 <= float(momentum) < 1:
-        return f"momentum must be a number in [0, 1), got {momentum!r}"
-    low, high = BATCH_SIZE_RANGE
+    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, real) or not 0 < float(lr) <= 10:
+        return f"learning_rate must be a number in (0, 10], got {_plain(lr)}"
     if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, (int, np.integer))
-        or not low <= batch_size <= high
+        isinstance(momentum, (bool, np.bool_))
+        or not isinstance(momentum, real)
+        or not 0 <= float(momentum) < 1
     ):
-        return f"batch_size must be an int from {low} to {high}, got {batch_size!r}"
+        return f"momentum must be a number in [0, 1), got {_plain(momentum)}"
+    low, high = BATCH_SIZE_RANGE
+    if not _is_int(batch_size) or not low <= batch_size <= high:
+        return f"batch_size must be an int from {low} to {high}, got {_plain(batch_size)}"
     return ""
 
 
@@ -325,8 +380,34 @@ def judge_hyperparameters(hyperparameters):
         return False, "training diverged (the weights became infinite or NaN)"
     _, accuracy = training.evaluate(model, x_test, y_test)
     if accuracy < JUDGE_THRESHOLD:
-        return False, (
+        message = (
             f"after {JUDGE_EPOCHS} epochs the network reaches {100 * accuracy:.1f}% test "
             f"accuracy; at least {100 * JUDGE_THRESHOLD:.0f}% is needed"
         )
+        return False, message + _failure_hint(model, x_test, accuracy)
     return True, ""
+
+
+# A network that gives (nearly) every test digit the same class has collapsed.
+COLLAPSED_CLASS_SHARE = 0.9
+NEAR_CHANCE_ACCURACY = 0.2
+
+
+def _failure_hint(model, x_test, accuracy):
+    """Why a trained judge network may have failed, read from what it predicts."""
+    predictions = model.forward(x_test, training=False).argmax(axis=1)
+    top_share = np.bincount(predictions).max() / len(predictions)
+    if top_share >= COLLAPSED_CLASS_SHARE:
+        return (
+            ". It gives almost every digit the same class: about 10% is chance level for 10 "
+            "classes, so training went nowhere. The steps were probably too large: momentum "
+            "multiplies the learning rate by about 1 / (1 - momentum), and tiny batches make "
+            "every step noisy"
+        )
+    if accuracy < NEAR_CHANCE_ACCURACY:
+        return (
+            ". That is barely above chance level (10% for 10 classes): the network hardly "
+            "learned, from too few steps (two epochs are 2 * 2000 / batch_size of them) or too "
+            "small ones"
+        )
+    return ""
