@@ -10,7 +10,7 @@ import pytest
 from lectureml.grading import call, expect, function_check, records, registry, value_check
 from lectureml.grading.expectations import RECORD_ENV
 from lectureml.grading.records import RecordError, Unencodable, decode, encode
-from lectureml.grading.verdict import compare, decide
+from lectureml.grading.verdict import compare, decide, is_integer, plain
 
 WRONG_ANSWERS_DIR = Path(__file__).parent / "wrong_answers"
 
@@ -162,6 +162,20 @@ def test_compare_of_structures_numbers_and_nan():
     assert compare(np.float64(0.5566), 0.25, 0, 0).public == (
         "output is 0.5566, which is not the expected value"
     )
+
+
+def test_answers_are_shown_as_a_student_would_type_them():
+    assert plain(np.int64(12)) == "12" and plain(np.float64(2416.0)) == "2416.0"
+    assert plain((np.int64(6),)) == "(6,)" and plain([300, np.int32(256)]) == "[300, 256]"
+    assert plain(np.zeros((2, 3))) == "a numpy array of shape (2, 3)"
+    assert plain("x" * 100) == "'" + "x" * 56 + "..."
+    assert [is_integer(v) for v in (3, np.int64(3), 3.0, True, np.bool_(True))] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_every_function_case_runs_and_an_exception_is_one_case():

@@ -31,6 +31,29 @@ class _Mismatch:
     public: str
 
 
+def is_integer(value):
+    """A Python or numpy integer: not a bool, and not a float such as 12.0."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def plain(value, limit=60):
+    """A value as a student would type it, for messages: 12, (6,), [300, 256], 2416.0, never
+    numpy 2's np.int64(12); an array by its shape; anything long cut to `limit` characters."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (tuple, list)):
+        items = ", ".join(plain(item, limit) for item in value)
+        if isinstance(value, list):
+            text = f"[{items}]"
+        else:
+            text = f"({items},)" if len(value) == 1 else f"({items})"
+    elif isinstance(value, np.ndarray):
+        text = f"a numpy array of shape {value.shape}"
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _short(value, limit=80):
     if isinstance(value, np.ndarray):
         return summarize(value)

@@ -4,12 +4,11 @@ Integers (shapes and the parameter count) may be Python or numpy integers, never
 bools; a shape may be a tuple or a list. The notebook's visible tests accept the same.
 """
 
-import numbers
-
 import numpy as np
 
 from lectureml import activations
 from lectureml.grading import function_check, value_check
+from lectureml.grading.verdict import is_integer, plain
 
 
 def _network(rng, D, M, K, N):
@@ -54,34 +53,11 @@ EXPECTED_SHAPES = {
 }
 
 
-def _is_integer(value):
-    """A Python or numpy integer (not a bool, not a float such as 32.0)."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-
-
-def _plain(value, limit=60):
-    """The value as a student would write it: 32 and (32, 784), never np.int64(32)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, (tuple, list)):
-        items = ", ".join(_plain(item) for item in value)
-        text = (
-            f"({items}{',' if len(value) == 1 else ''})"
-            if isinstance(value, tuple)
-            else f"[{items}]"
-        )
-    elif isinstance(value, np.ndarray):
-        text = f"a numpy array of shape {value.shape}"
-    else:
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _as_shape(value):
     """The shape as a tuple of ints, or None when it is not a sequence of integers."""
     if not isinstance(value, (tuple, list)):
         return None
-    if not all(_is_integer(n) for n in value):
+    if not all(is_integer(n) for n in value):
         return None
     return tuple(int(n) for n in value)
 
@@ -112,7 +88,7 @@ def judge_shapes(shapes):
     for key, want in EXPECTED_SHAPES.items():
         got = _as_shape(shapes[key])
         if got is None:
-            got_text = _plain(shapes[key])
+            got_text = plain(shapes[key])
             return False, f"shapes[{key!r}] must be a tuple (or list) of ints, got {got_text}"
         if got != want:
             return False, f"shapes[{key!r}] = {got} is not right: {_hint(got, want)}"
@@ -125,8 +101,8 @@ N_PARAMETERS = (_D + 1) * _M + (_M + 1) * _K
 @value_check("01-n-parameters")
 def judge_n_parameters(n_parameters):
     """The number of weights, biases included, as an integer (79510.0 is a float: rejected)."""
-    if not _is_integer(n_parameters):
-        return False, f"n_parameters must be an integer, got {_plain(n_parameters)}"
+    if not is_integer(n_parameters):
+        return False, f"n_parameters must be an integer, got {plain(n_parameters)}"
     if int(n_parameters) != N_PARAMETERS:
         return False, (
             f"n_parameters = {int(n_parameters)} is not right: count the entries of both "

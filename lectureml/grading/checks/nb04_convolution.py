@@ -13,12 +13,11 @@ shapes tuples or lists of them.
 horizontal edges of either polarity, weak on vertical edges and on flat regions.
 """
 
-import numbers
-
 import numpy as np
 
 from lectureml.conv import conv2d
 from lectureml.grading import call, function_check, value_check
+from lectureml.grading.verdict import is_integer, plain
 
 LECTURE_IMAGE = np.array(
     [
@@ -85,25 +84,6 @@ EXPECTED_SIZES = {
 }
 
 
-def _is_integer(value):
-    """A Python or numpy integer (not a bool, not a float such as 12.0)."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-
-
-def _plain(value, limit=60):
-    """The value as a student would write it: 12 and (300, 256), never np.int64(12)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, (tuple, list)):
-        items = ", ".join(_plain(item) for item in value)
-        text = f"({items})" if isinstance(value, tuple) else f"[{items}]"
-    elif isinstance(value, np.ndarray):
-        text = f"a numpy array of shape {value.shape}"
-    else:
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 @value_check("04-output-sizes")
 def judge_output_sizes(output_sizes):
     """Each size an integer, each shape a tuple (or list) of integers, all of them right."""
@@ -120,16 +100,16 @@ def judge_output_sizes(output_sizes):
             if not (
                 isinstance(got, (tuple, list))
                 and len(got) == len(want)
-                and all(_is_integer(n) for n in got)
+                and all(is_integer(n) for n in got)
             ):
                 return False, (
-                    f"{where} must be a tuple (or list) of {len(want)} ints, got {_plain(got)}"
+                    f"{where} must be a tuple (or list) of {len(want)} ints, got {plain(got)}"
                 )
             if tuple(int(n) for n in got) != want:
-                return False, f"{where} = {_plain(tuple(got))} is not right"
+                return False, f"{where} = {plain(tuple(got))} is not right"
         else:
-            if not _is_integer(got):
-                return False, f"{where} must be an int, got {_plain(got)}"
+            if not is_integer(got):
+                return False, f"{where} must be an int, got {plain(got)}"
             if int(got) != want:
                 return False, f"{where} = {int(got)} is not right"
     return True, ""

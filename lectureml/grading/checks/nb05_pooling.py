@@ -18,6 +18,7 @@ import numpy as np
 
 from lectureml.grading import call, function_check, value_check
 from lectureml.grading.registry import Call
+from lectureml.grading.verdict import is_integer, plain
 from lectureml.pooling import max_pool2d, max_pool2d_backward
 from lectureml.receptive_field import receptive_fields
 
@@ -108,17 +109,6 @@ _HINTS = {
 }
 
 
-def _plain(value):
-    """A number as the student would type it (6, 14.0), never numpy's repr np.int64(6)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    return repr(value) if not isinstance(value, str) else repr(value[:20])
-
-
-def _is_int(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
 def _form_problem(sides, count):
     """What is wrong with the form of the answer, or ""."""
     if not isinstance(sides, (list, tuple)):
@@ -127,14 +117,14 @@ def _form_problem(sides, count):
     if len(sides) != count:
         return f"give one side per layer: {count} ints, got {len(sides)}"
     for number, side in enumerate(sides, start=1):
-        if _is_int(side):
+        if is_integer(side):
             continue
         if isinstance(side, (float, np.floating)) and float(side).is_integer():
             return (
-                f"entry {number} is {_plain(side)}, a float: give every side as an int "
+                f"entry {number} is {plain(side)}, a float: give every side as an int "
                 "(on ints, // gives an int where / gives a float)"
             )
-        return f"entry {number} is {_plain(side)}: every side is a whole number of input pixels"
+        return f"entry {number} is {plain(side)}: every side is a whole number of input pixels"
     return ""
 
 

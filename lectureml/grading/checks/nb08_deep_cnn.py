@@ -20,6 +20,7 @@ import numpy as np
 from lectureml import layers, optim, training
 from lectureml.data import load_mnist_subset
 from lectureml.grading import value_check
+from lectureml.grading.verdict import is_integer, plain
 
 # LeNet-5 (LeCun et al., 1998) as modern code writes it: ReLU units and max pooling.
 # (layer type, settings that must match), in order.
@@ -106,25 +107,6 @@ def _parameter_shapes(kind, settings):
     return {}
 
 
-def _plain(value):
-    """A value as the student would type it: (6, 28, 28), 2416.0, never np.int64(6)."""
-    if isinstance(value, np.generic):
-        return repr(value.item())
-    if isinstance(value, tuple):
-        inner = ", ".join(_plain(item) for item in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if isinstance(value, list):
-        return "[" + ", ".join(_plain(item) for item in value) + "]"
-    if isinstance(value, np.ndarray):
-        return f"a numpy array of shape {value.shape}"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _is_int(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
 def _as_shape(value):
     """A tuple of ints from a list/tuple of integers, else None."""
     if not isinstance(value, (list, tuple)):
@@ -158,7 +140,7 @@ def judge_lenet_model(description):
             if entry.get(setting) != wanted:
                 return (
                     False,
-                    f"layer {index} ({kind}) has {setting}={_plain(entry.get(setting))}, "
+                    f"layer {index} ({kind}) has {setting}={plain(entry.get(setting))}, "
                     f"which does not match the specification",
                 )
         parameters = entry.get("parameters")
@@ -225,7 +207,7 @@ def _judge_per_layer(answer, expected, what, convert, hint=None):
     for index, (got, want) in enumerate(zip(answer, expected, strict=True)):
         converted = convert(got)
         if isinstance(converted, str):
-            return False, f"entry {index} is {_plain(got)}: {converted}"
+            return False, f"entry {index} is {plain(got)}: {converted}"
         if converted != want:
             extra = hint(converted, want) if hint else ""
             return False, f"the {what} of layer {index} is not right (and maybe later ones){extra}"
@@ -237,7 +219,7 @@ def _answer_shape(value):
     if not isinstance(value, (list, tuple)):
         return "a shape is a tuple of ints, e.g. (6, 28, 28) or (400,)"
     for number in value:
-        if not _is_int(number):
+        if not is_integer(number):
             if isinstance(number, (float, np.floating)) and float(number).is_integer():
                 return "give the sizes as ints, not floats (on ints, // gives an int, / a float)"
             return "a shape is a tuple of ints, e.g. (6, 28, 28) or (400,)"
@@ -260,7 +242,7 @@ def _shape_hint(got, want):
 
 def _answer_count(value):
     """A parameter count as an int, or what is wrong with it."""
-    if _is_int(value):
+    if is_integer(value):
         return int(value)
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         return "give the counts as ints, not floats (on ints, // gives an int, / a float)"
@@ -309,16 +291,16 @@ def _hyperparameter_problem(hyperparameters):
     lr, momentum, batch_size = (hyperparameters[key] for key in HYPERPARAMETER_KEYS)
     real = (int, float, np.integer, np.floating)
     if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, real) or not 0 < float(lr) <= 10:
-        return f"learning_rate must be a number in (0, 10], got {_plain(lr)}"
+        return f"learning_rate must be a number in (0, 10], got {plain(lr)}"
     if (
         isinstance(momentum, (bool, np.bool_))
         or not isinstance(momentum, real)
         or not 0 <= float(momentum) < 1
     ):
-        return f"momentum must be a number in [0, 1), got {_plain(momentum)}"
+        return f"momentum must be a number in [0, 1), got {plain(momentum)}"
     low, high = BATCH_SIZE_RANGE
-    if not _is_int(batch_size) or not low <= batch_size <= high:
-        return f"batch_size must be an int from {low} to {high}, got {_plain(batch_size)}"
+    if not is_integer(batch_size) or not low <= batch_size <= high:
+        return f"batch_size must be an int from {low} to {high}, got {plain(batch_size)}"
     return ""
 
 
