@@ -10,7 +10,7 @@ import pytest
 from lectureml.grading import call, expect, function_check, records, registry, value_check
 from lectureml.grading.expectations import RECORD_ENV
 from lectureml.grading.records import RecordError, Unencodable, decode, encode
-from lectureml.grading.verdict import compare, decide, is_integer, plain
+from lectureml.grading.verdict import compare, decide, is_integer, key_problem, plain
 
 WRONG_ANSWERS_DIR = Path(__file__).parent / "wrong_answers"
 
@@ -176,6 +176,21 @@ def test_answers_are_shown_as_a_student_would_type_them():
         False,
         False,
     ]
+
+
+def test_a_dict_answer_names_only_the_keys_that_are_wrong():
+    expected = {"a": 1, "b": 2}
+    assert key_problem({"a": 0, "b": 0}, expected, "sizes") == ""
+    assert key_problem({"a": 0}, expected, "sizes") == "sizes misses the keys ['b']"
+    assert key_problem({"a": 0, "b": 0, "c": 0}, expected, "sizes") == (
+        "sizes has the unexpected keys ['c']"
+    )
+    assert key_problem({"a": 0, 3: 0}, expected, "sizes") == (
+        "sizes misses the keys ['b'] and has the unexpected keys [3]"
+    )
+    assert key_problem([1, 2], expected, "sizes") == (
+        "sizes must be a dict with the keys ['a', 'b'], got a list"
+    )
 
 
 def test_every_function_case_runs_and_an_exception_is_one_case():

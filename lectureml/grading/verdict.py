@@ -54,6 +54,20 @@ def plain(value, limit=60):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def key_problem(answer, expected, name):
+    """What is wrong with the keys of the dict `answer`, or "" when they are `expected`'s."""
+    if not isinstance(answer, dict):
+        return f"{name} must be a dict with the keys {sorted(expected)}, got {_kind_of(answer)}"
+    missing = sorted(set(expected) - set(answer), key=str)
+    extra = sorted(set(answer) - set(expected), key=str)
+    parts = []
+    if missing:
+        parts.append(f"misses the keys {missing}")
+    if extra:
+        parts.append(f"has the unexpected keys {extra}")
+    return f"{name} {' and '.join(parts)}" if parts else ""
+
+
 def _short(value, limit=80):
     if isinstance(value, np.ndarray):
         return summarize(value)

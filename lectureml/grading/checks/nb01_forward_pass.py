@@ -8,7 +8,7 @@ import numpy as np
 
 from lectureml import activations
 from lectureml.grading import function_check, value_check
-from lectureml.grading.verdict import is_integer, plain
+from lectureml.grading.verdict import is_integer, key_problem, plain
 
 
 def _network(rng, D, M, K, N):
@@ -79,12 +79,9 @@ def _hint(got, want):
 @value_check("01-shapes")
 def judge_shapes(shapes):
     """Every intermediate of the forward pass for D, M, K, N = 784, 100, 10, 32."""
-    if not isinstance(shapes, dict):
-        return False, "shapes must be a dict from array names to shape tuples"
-    if set(shapes) != set(EXPECTED_SHAPES):
-        missing = sorted(set(EXPECTED_SHAPES) - set(shapes))
-        extra = sorted(set(shapes) - set(EXPECTED_SHAPES))
-        return False, f"shapes has missing keys {missing} and unexpected keys {extra}"
+    problem = key_problem(shapes, EXPECTED_SHAPES, "shapes")
+    if problem:
+        return False, problem
     for key, want in EXPECTED_SHAPES.items():
         got = _as_shape(shapes[key])
         if got is None:

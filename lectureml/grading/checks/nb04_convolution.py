@@ -17,7 +17,7 @@ import numpy as np
 
 from lectureml.conv import conv2d
 from lectureml.grading import call, function_check, value_check
-from lectureml.grading.verdict import is_integer, plain
+from lectureml.grading.verdict import is_integer, key_problem, plain
 
 LECTURE_IMAGE = np.array(
     [
@@ -87,12 +87,9 @@ EXPECTED_SIZES = {
 @value_check("04-output-sizes")
 def judge_output_sizes(output_sizes):
     """Each size an integer, each shape a tuple (or list) of integers, all of them right."""
-    if not isinstance(output_sizes, dict):
-        return False, "output_sizes must be a dict from the five names to sizes and shapes"
-    if set(output_sizes) != set(EXPECTED_SIZES):
-        missing = sorted(set(EXPECTED_SIZES) - set(output_sizes))
-        extra = sorted(set(output_sizes) - set(EXPECTED_SIZES))
-        return False, f"output_sizes has missing keys {missing} and unexpected keys {extra}"
+    problem = key_problem(output_sizes, EXPECTED_SIZES, "output_sizes")
+    if problem:
+        return False, problem
     for key, want in EXPECTED_SIZES.items():
         got = output_sizes[key]
         where = f"output_sizes[{key!r}]"
