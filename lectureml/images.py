@@ -7,6 +7,8 @@
 - `shift_image(images, rows, cols)` moves images by whole pixels, filling the uncovered border
   with zeros (no wrap-around), which is the shift used to test translation equivariance and
   the invariance of pooling.
+- `relative_change(before, after)` measures how much a representation (feature maps, pooled
+  maps) changed, ||after - before|| / ||before||: the number behind the invariance tests.
 - `KERNELS` holds classic 3 x 3 image-processing kernels (edges in x and y, blur, sharpen,
   identity), written for cross-correlation, the operation `lectureml.conv.conv2d` computes.
 """
@@ -15,7 +17,7 @@ import matplotlib.cbook
 import matplotlib.image
 import numpy as np
 
-from lectureml._validate import check_int, describe
+from lectureml._validate import as_float_array, check_finite, check_int, describe
 
 # Photographs among matplotlib's sample data (matplotlib/mpl-data/sample_data).
 SAMPLE_PHOTOS = ("grace_hopper.jpg",)
@@ -123,3 +125,31 @@ def shift_image(images, rows, cols):
     target_cols = slice(max(0, cols), width - max(0, -cols))
     shifted[..., target_rows, target_cols] = images[..., source_rows, source_cols]
     return shifted
+
+
+def relative_change(before, after):
+    """||after - before|| / ||before|| over all entries: 0 when nothing changed.
+
+    Two unrelated patterns of equal size give about sqrt(2) = 1.41, so the number says how far
+    a representation is from invariant to whatever turned `before` into `after` (a shift, say).
+
+    Args:
+        before: array of any shape, not all zeros (e.g. the feature maps of the original images).
+        after: array of the same shape (e.g. those of the shifted images).
+
+    Returns:
+        float.
+    """
+    before = as_float_array(before, "before")
+    after = as_float_array(after, "after")
+    if after.shape != before.shape:
+        raise ValueError(f"after must have the shape of before {before.shape}, got {after.shape}")
+    check_finite(before, "before")
+    check_finite(after, "after")
+    scale = np.linalg.norm(before)
+    if scale == 0:
+        raise ValueError(
+            f"before must not be all zeros (the change is measured relative to it), got an "
+            f"array of shape {before.shape} with no non-zero entry"
+        )
+    return float(np.linalg.norm(after - before) / scale)

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from lectureml.conv import conv2d
-from lectureml.images import KERNELS, load_sample_photo, shift_image, to_grayscale
+from lectureml.images import (
+    KERNELS,
+    load_sample_photo,
+    relative_change,
+    shift_image,
+    to_grayscale,
+)
 
 
 def test_sample_photo_is_grayscale_in_unit_range():
@@ -103,3 +109,29 @@ def test_shift_image_rejects_bad_arguments():
         shift_image(np.zeros(3), 1, 1)
     with pytest.raises(TypeError, match=r"rows must be an integer, got float 1\.5"):
         shift_image(np.zeros((3, 3)), 1.5, 0)
+
+
+def test_relative_change_is_the_norm_of_the_difference_over_the_norm_of_before():
+    before = np.array([[3.0, 0.0], [0.0, 4.0]])  # norm 5
+    assert relative_change(before, before) == 0.0
+    assert relative_change(before, np.zeros((2, 2))) == 1.0
+    assert relative_change(before, before + np.array([[0.0, 3.0], [4.0, 0.0]])) == 1.0
+    assert relative_change(before, 2 * before) == 1.0
+    assert relative_change(before.astype(np.float32), before[::-1]) == pytest.approx(
+        np.sqrt(50) / 5, rel=1e-7
+    )
+
+
+def test_relative_change_rejects_mismatched_shapes_and_an_all_zero_before():
+    with pytest.raises(
+        ValueError, match=r"after must have the shape of before \(2, 2\), got \(4,\)"
+    ):
+        relative_change(np.ones((2, 2)), np.ones(4))
+    with pytest.raises(
+        ValueError, match=r"before must not be all zeros .*got an array of shape \(3,\)"
+    ):
+        relative_change(np.zeros(3), np.ones(3))
+    with pytest.raises(ValueError, match=r"after must be finite, got nan at index \(1,\)$"):
+        relative_change(np.ones(2), np.array([1.0, np.nan]))
+    with pytest.raises(TypeError, match=r"before must be a numpy array, got list of length 2"):
+        relative_change([1.0, 2.0], np.ones(2))
