@@ -24,15 +24,21 @@ import numpy as np
 
 from lectureml import losses, training
 from lectureml._validate import (
-    as_float_array,
     check_choice,
-    check_class_labels,
-    check_finite,
     check_int,
     check_positive_number,
     describe,
 )
-from lectureml.layers import Dense, ReLU, Sequential, Sigmoid, Tanh, check_model
+from lectureml.layers import (
+    Dense,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+    check_batch,
+    check_labelled_batch,
+    check_model,
+)
 
 # The activation layers the diagnostics recognise, by the name the notebooks use.
 ACTIVATION_LAYERS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid}
@@ -134,7 +140,7 @@ def layer_gradient_norms(model, x, labels):
         float64 array of shape (number of layers with weights,).
     """
     check_model(model)
-    x, labels = _check_batch(model, x, labels)
+    x, labels = check_labelled_batch(model, x, labels, y_name="labels")
     logits = model.forward(x, training=True)
     _, dlogits = losses.softmax_cross_entropy(logits, labels)
     model.backward(dlogits)
@@ -157,7 +163,7 @@ def hidden_layers(model, x):
         list of HiddenLayer(index, kind, pre, out), in the order of the model.
     """
     _check_sequential(model)
-    x = _check_inputs(model, x)
+    x, _ = check_batch(model, x)
     kinds = {cls: name for name, cls in ACTIVATION_LAYERS.items()}
     if not any(type(layer) in kinds for layer in model):
         raise ValueError(
@@ -246,7 +252,7 @@ def epochs_to_error(
         target was not reached within max_epochs.
     """
     check_model(model)
-    x, labels = _check_batch(model, x, labels)
+    x, labels = check_labelled_batch(model, x, labels, y_name="labels")
     if isinstance(target_error, bool) or not isinstance(target_error, numbers.Real):
         raise TypeError(f"target_error must be a number in (0, 1), got {describe(target_error)}")
     if not 0 < target_error < 1:
@@ -283,30 +289,3 @@ def _flat_layers(model):
     if isinstance(model, Sequential):
         return [inner for layer in model for inner in _flat_layers(layer)]
     return [model]
-
-
-def _check_inputs(model, x):
-    """x as a non-empty float batch whose examples the model accepts."""
-    x = as_float_array(x, "x")
-    if x.ndim < 2 or len(x) == 0:
-        raise ValueError(
-            f"x must be a non-empty batch with the examples along axis 0, shape (N, ...), "
-            f"got shape {x.shape}"
-        )
-    check_finite(x, "x")
-    model.output_shape(x.shape[1:])  # raises, naming the layer, if the shapes do not fit
-    return x
-
-
-def _check_batch(model, x, labels):
-    """A batch the model maps to logits (N, K) and its integer labels in 0..K-1."""
-    x = _check_inputs(model, x)
-    output_shape = model.output_shape(x.shape[1:])
-    if len(output_shape) != 1:
-        raise ValueError(
-            f"model must output logits of shape (N, K), got outputs of shape "
-            f"(N, {', '.join(map(str, output_shape))}) for x of shape {x.shape}"
-        )
-    (num_classes,) = output_shape
-    labels = check_class_labels(labels, "labels", len(x), num_classes, "example of x")
-    return x, labels

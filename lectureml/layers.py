@@ -31,6 +31,8 @@ from lectureml._validate import (
     as_float_array,
     check_bool,
     check_choice,
+    check_class_labels,
+    check_finite,
     check_float_dtype,
     check_generator,
     check_int,
@@ -720,6 +722,37 @@ def check_model(model):
     if not isinstance(model, Layer):
         raise TypeError(f"model must be a Layer such as Sequential(...), got {describe(model)}")
     return model
+
+
+def check_batch(model, x, name="x", logits=False):
+    """x as a non-empty, finite float batch (N, ...) whose examples the model accepts.
+
+    With logits=True the model must also map it to (N, K) logits, as losses need. Returns x
+    and the model's output shape for one example, e.g. (10,).
+    """
+    x = as_float_array(x, name)
+    # An empty axis checked here, or output_shape would blame an input_shape nobody passed.
+    if x.ndim < 2 or 0 in x.shape:
+        raise ValueError(
+            f"{name} must be a non-empty batch with the examples along axis 0, shape (N, ...) "
+            f"with every axis at least 1 long, got shape {x.shape}"
+        )
+    check_finite(x, name)
+    output_shape = model.output_shape(x.shape[1:])  # raises, naming the layer, on a misfit
+    if logits and len(output_shape) != 1:
+        raise ValueError(
+            f"model must output logits of shape (N, K) for {name} of shape "
+            f"(N, {', '.join(map(str, x.shape[1:]))}), got outputs of shape "
+            f"(N, {', '.join(map(str, output_shape))}); end it with Flatten() and Dense(..., K)"
+        )
+    return x, output_shape
+
+
+def check_labelled_batch(model, x, y, x_name="x", y_name="y"):
+    """A batch the model maps to (N, K) logits, and its integer labels y in 0..K-1."""
+    x, (num_classes,) = check_batch(model, x, x_name, logits=True)
+    y = check_class_labels(y, y_name, len(x), num_classes, f"example of {x_name}")
+    return x, y
 
 
 def _check_layer(value, name):

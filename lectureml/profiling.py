@@ -25,9 +25,6 @@ import numpy as np
 
 from lectureml import losses, optim
 from lectureml._validate import (
-    as_float_array,
-    check_class_labels,
-    check_finite,
     check_float_dtype,
     check_generator,
     check_int,
@@ -45,6 +42,7 @@ from lectureml.layers import (
     Sequential,
     Sigmoid,
     Tanh,
+    check_labelled_batch,
 )
 
 _ELEMENTWISE = (ReLU, Sigmoid, Tanh, Dropout)
@@ -266,23 +264,7 @@ def profile_training_step(model, x, y, lr=0.01, momentum=0.9, steps=5):
         `training_step_flops`), then "loss" and "SGD update".
     """
     _check_sequential(model)
-    x = as_float_array(x, "x")
-    # Checked here: the model would blame an "input_shape" that the caller never passed.
-    if x.ndim < 2 or 0 in x.shape:
-        raise ValueError(
-            f"x must be a minibatch of shape (N, ...), e.g. (N, 1, 28, 28), with at least 2 "
-            f"dimensions, each at least 1 long, got shape {x.shape}"
-        )
-    check_finite(x, "x")
-    output_shape = model.output_shape(x.shape[1:])
-    if len(output_shape) != 1:
-        shown = ", ".join(str(size) for size in output_shape)
-        raise ValueError(
-            f"model must output logits of shape (N, K) for the loss, got output shape "
-            f"(N, {shown}) for x of shape {x.shape}; end it with Flatten() and Dense(...)"
-        )
-    num_classes = output_shape[0]
-    y = check_class_labels(y, "y", len(x), num_classes, "example of x")
+    x, y = check_labelled_batch(model, x, y)
     steps = check_int(steps, "steps", minimum=1)
     twin = copy.deepcopy(model)
     optimizer = optim.SGD(twin, lr=lr, momentum=momentum)

@@ -26,13 +26,12 @@ from lectureml._validate import (
     as_float_array,
     check_bool,
     check_choice,
-    check_class_labels,
     check_finite,
     check_generator,
     check_int,
     describe,
 )
-from lectureml.layers import check_model
+from lectureml.layers import check_batch, check_labelled_batch, check_model
 from lectureml.optim import SGD
 
 _LOSSES = ("cross_entropy", "squared_error")
@@ -128,7 +127,7 @@ def fit(
         History with one entry per epoch.
     """
     check_model(model)
-    x, y = _check_data(model, x, y, "x", "y")
+    x, y = check_labelled_batch(model, x, y)
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     _check_optimizer(optimizer, model, needs_lr=schedule is not None)
@@ -140,7 +139,7 @@ def fit(
             f"y_val={describe(y_val)}"
         )
     if x_val is not None:
-        x_val, y_val = _check_data(model, x_val, y_val, "x_val", "y_val")
+        x_val, y_val = check_labelled_batch(model, x_val, y_val, "x_val", "y_val")
     for function, name in ((augment, "augment"), (schedule, "schedule")):
         if function is not None and not callable(function):
             raise TypeError(f"{name} must be a function or None, got {describe(function)}")
@@ -203,7 +202,7 @@ def predict_logits(model, x, batch_size=256):
         logits: shape (N, K), dtype of the model.
     """
     check_model(model)
-    x = _check_inputs(model, x, "x")
+    x, _ = check_batch(model, x, logits=True)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     logits = _predict_logits(model, x, batch_size)
     # NaN compares False with everything, so argmax would quietly predict class 0.
@@ -240,7 +239,7 @@ def evaluate(model, x, y, batch_size=256, loss="cross_entropy"):
         classified correctly.
     """
     check_model(model)
-    x, y = _check_data(model, x, y, "x", "y")
+    x, y = check_labelled_batch(model, x, y)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     return _evaluate(model, x, y, batch_size, _loss_function(loss))
 
@@ -344,30 +343,3 @@ def _model_dtype(model, default):
     for param, _ in model.parameters():
         return param.dtype
     return default
-
-
-def _check_inputs(model, x, name):
-    """x as a float array the model accepts and whose output is (N, K) logits."""
-    x = as_float_array(x, name)
-    if x.ndim < 2 or len(x) == 0:
-        raise ValueError(
-            f"{name} must be a non-empty batch with the examples along axis 0, shape (N, ...), "
-            f"got shape {x.shape}"
-        )
-    check_finite(x, name)
-    output_shape = model.output_shape(x.shape[1:])
-    if len(output_shape) != 1:
-        raise ValueError(
-            f"model must output logits of shape (N, K) for {name} of shape "
-            f"(N, {', '.join(map(str, x.shape[1:]))}), got outputs of shape "
-            f"(N, {', '.join(map(str, output_shape))}); end it with Flatten() and Dense(..., K)"
-        )
-    return x
-
-
-def _check_data(model, x, y, x_name, y_name):
-    """Inputs and integer labels of matching length, each label a valid class index."""
-    x = _check_inputs(model, x, x_name)
-    (num_classes,) = model.output_shape(x.shape[1:])
-    y = check_class_labels(y, y_name, len(x), num_classes, f"example of {x_name}")
-    return x, y

@@ -102,11 +102,12 @@ def test_training_step_flops_names_the_bad_entry_of_input_shape_and_takes_numpy_
 def test_profile_training_step_names_x_and_the_model_output():
     model = _tiny_cnn()
     labels = np.zeros(5, dtype=int)
+    # The same batch checks as fit() and evaluate(), so the messages name x, not input_shape.
     for shape in [(5,), (5, 1, 0, 8)]:
         with pytest.raises(
             ValueError,
-            match=re.escape("x must be a minibatch of shape (N, ...)")
-            + r".*got shape "
+            match=r"x must be a non-empty batch with the examples along axis 0, "
+            r"shape \(N, \.\.\.\) with every axis at least 1 long, got shape "
             + re.escape(str(shape)),
         ):
             profiling.profile_training_step(model, np.zeros(shape), labels)
@@ -114,8 +115,8 @@ def test_profile_training_step_names_x_and_the_model_output():
         profiling.profile_training_step(model, np.full((5, 1, 8, 8), np.nan), labels)
     with pytest.raises(
         ValueError,
-        match=r"model must output logits of shape \(N, K\).*got output shape \(N, 2, 3, 3\) "
-        r"for x of shape \(5, 1, 8, 8\)",
+        match=r"model must output logits of shape \(N, K\) for x of shape \(N, 1, 8, 8\), "
+        r"got outputs of shape \(N, 2, 3, 3\); end it with Flatten\(\) and Dense",
     ):
         profiling.profile_training_step(model[:3], np.zeros((5, 1, 8, 8)), labels)
 

@@ -121,6 +121,12 @@ def test_layer_gradient_norms_validate_the_labels():
         TypeError, match=r"model must be a Layer such as Sequential\(\.\.\.\), got str 'model'"
     ):
         diagnostics.layer_gradient_norms("model", x, np.array([0, 1]))
+    with pytest.raises(
+        ValueError,
+        match=r"model must output logits of shape \(N, K\) for x of shape \(N, 1, 3\), got "
+        r"outputs of shape \(N, 1, 3\); end it with Flatten\(\) and Dense",
+    ):
+        diagnostics.layer_gradient_norms(Sequential(ReLU()), np.zeros((2, 1, 3)), np.array([0, 1]))
     # Bad data, not a diverging learning rate: the message names x and no cause.
     with pytest.raises(ValueError, match=r"x must be finite, got inf at index \(1, 2\)$"):
         diagnostics.layer_gradient_norms(model, np.array([[0, 0, 0], [0, 0, np.inf]]), [0, 1])
