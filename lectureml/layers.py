@@ -81,7 +81,7 @@ class Layer:
         Returns:
             tuple: e.g. (8, 28, 28) for Conv2D(1, 8, kernel_size=3, padding=1).
         """
-        input_shape = _check_input_shape(input_shape)
+        input_shape = check_input_shape(input_shape)
         return tuple(self._infer_shape(("N", *input_shape))[1:])
 
     @property
@@ -628,7 +628,7 @@ class Sequential(Layer):
         Returns:
             list with one tuple per layer, e.g. [(8, 28, 28), (8, 28, 28), (8, 14, 14), ...].
         """
-        shape = ("N", *_check_input_shape(input_shape))
+        shape = ("N", *check_input_shape(input_shape))
         shapes = []
         for index, layer in enumerate(self.layers):
             try:
@@ -771,22 +771,23 @@ def _check_layer(value, name):
         )
 
 
-def _check_input_shape(input_shape):
+def check_input_shape(input_shape):
+    """The shape of ONE example (no batch axis) as a tuple of ints >= 1, e.g. (1, 28, 28)."""
     if not isinstance(input_shape, tuple):
         raise TypeError(
             f"input_shape must be a tuple of positive ints for ONE example without the batch "
             f"axis, e.g. (1, 28, 28), got {describe(input_shape)}"
         )
-    valid = all(
-        isinstance(size, numbers.Integral) and not isinstance(size, bool) and size >= 1
-        for size in input_shape
-    )
-    if not valid or not input_shape:
+    if not input_shape:
         raise ValueError(
-            f"input_shape must be a non-empty tuple of positive ints for ONE example without "
-            f"the batch axis, e.g. (1, 28, 28), got {input_shape!r}"
+            "input_shape must be a non-empty tuple of positive ints for ONE example without "
+            "the batch axis, e.g. (1, 28, 28), got ()"
         )
-    return tuple(int(size) for size in input_shape)
+    # Entry by entry, so the message points at the bad size instead of the whole tuple.
+    return tuple(
+        check_int(size, f"input_shape[{index}]", minimum=1)
+        for index, size in enumerate(input_shape)
+    )
 
 
 def _init_std(init, fan_in, fan_out):

@@ -42,6 +42,7 @@ from lectureml.layers import (
     Sequential,
     Sigmoid,
     Tanh,
+    check_input_shape,
     check_labelled_batch,
 )
 
@@ -67,24 +68,6 @@ class StepCost:
 def _check_sequential(model):
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a Sequential of layers, got {describe(model)}")
-
-
-def _check_input_shape(input_shape):
-    if not isinstance(input_shape, tuple):
-        raise TypeError(
-            f"input_shape must be a tuple of positive ints for one example, e.g. (1, 28, 28), "
-            f"got {describe(input_shape)}"
-        )
-    if not input_shape:
-        raise ValueError(
-            "input_shape must be a non-empty tuple of positive ints for one example, "
-            "e.g. (1, 28, 28), got ()"
-        )
-    # Entry by entry, so the message points at the bad size instead of the whole tuple.
-    return tuple(
-        check_int(size, f"input_shape[{index}]", minimum=1)
-        for index, size in enumerate(input_shape)
-    )
 
 
 def layer_name(index, layer):
@@ -150,7 +133,7 @@ def training_step_flops(model, input_shape, batch_size):
         operations per logit) and "SGD update" (4 per parameter: momentum and step).
     """
     _check_sequential(model)
-    input_shape = _check_input_shape(input_shape)
+    input_shape = check_input_shape(input_shape)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     shapes = [input_shape, *model.output_shapes(input_shape)]
     costs = []
@@ -198,7 +181,7 @@ def time_matmuls(model, input_shape, batch_size, rng, repeats=7):
         list of seconds per step, one entry per layer (0.0 for layers without products).
     """
     _check_sequential(model)
-    input_shape = _check_input_shape(input_shape)
+    input_shape = check_input_shape(input_shape)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     rng = check_generator(rng, "rng")
     repeats = check_int(repeats, "repeats", minimum=1)
