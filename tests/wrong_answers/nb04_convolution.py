@@ -172,5 +172,8 @@ WRONG_ANSWERS = {
         np.zeros((3, 3)),  # responds to nothing
         SOBEL_Y[None],  # a 3-D array
         np.array([[-1.0, 0.0, 1.0]]),  # a horizontal difference: vertical edges
+        # Blind to flat regions and vertical edges, but its weights mostly cancel on a
+        # horizontal edge: a response of 2 for a kernel whose entries add up to 40 in size.
+        np.array([[9.0, -11.0], [-9.0, 11.0]]),
     ],
 }
