@@ -6,18 +6,25 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import colorsys
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.collections import QuadMesh
+from matplotlib.colors import to_rgb
 
 from lectureml import mlp
+from lectureml.plotting import style
 from lectureml.plotting.backprop import (
     draw_backward_pass,
     draw_fits,
     draw_forward_pass,
     draw_loss_curves,
     draw_message_passing,
+    run_style,
 )
+from lectureml.plotting.network import EDGE_CMAP, EDGE_MAX_LIGHTNESS, MIN_EDGE_LINEWIDTH
 from lectureml.widgets.backprop import sgd_step_explorer, sgd_trajectory
 
 
@@ -122,3 +129,44 @@ def test_draw_loss_curves_and_fits_reject_mismatched_lists():
         draw_fits(x, x, x, [np.zeros((4, 1))], ["a"])
     with pytest.raises(ValueError, match=r"target must have shape \(G, 1\) = \(3, 1\).*\(2, 1\)"):
         draw_fits(x, x, x, [x], ["a"], target=np.zeros((2, 1)))
+
+
+def test_draw_fits_styles_each_fit_like_its_run_in_the_loss_curves():
+    # Notebook 02 draws the loss curves of 10 starts, then the fits of the best and the worst:
+    # a fit must keep its run's colour and line style, not take the palette from the start.
+    curves = [np.linspace(2.0, 0.1 * (run + 1), 5) for run in range(10)]
+    loss_lines = draw_loss_curves(curves).axes[0].lines
+    x = np.linspace(-1, 1, 4)[:, None]
+    fits = draw_fits(x, x, x, [x, -x], ["best", "worst"], runs=[4, 8]).axes[0].lines
+    plt.close("all")
+    for fit, run in zip(fits, (4, 8), strict=True):
+        assert fit.get_color() == loss_lines[run].get_color() == run_style(run)["color"]
+        assert fit.get_linestyle() == loss_lines[run].get_linestyle()
+    assert fits[1].get_linestyle() == "--"  # run 8 is past the palette's 8 colours
+    with pytest.raises(ValueError, match=r"runs must be a list of 2 integers >= 0.*length 1"):
+        draw_fits(x, x, x, [x, -x], ["best", "worst"], runs=[4])
+
+
+def test_draw_backward_pass_shows_every_gradient_edge_on_the_edge_colour_bar():
+    # Notebook 02: first-layer gradients (0.01-0.4) share the scale of output ones (~2.9).
+    W1, W2 = mlp.init_weights(2, 3, 1, np.random.default_rng(16), scale=1.0)
+    fig = draw_backward_pass(np.array([0.8, -1.2]), np.array([1.0]), W1, W2)
+    network, bar = fig.axes
+    assert min(line.get_linewidth() for line in network.lines) >= MIN_EDGE_LINEWIDTH
+    lightness = [colorsys.rgb_to_hls(*to_rgb(line.get_color()))[1] for line in network.lines]
+    assert max(lightness) <= EDGE_MAX_LIGHTNESS + 1e-6
+    (strip,) = [item for item in bar.collections if isinstance(item, QuadMesh)]
+    assert strip.get_cmap() is EDGE_CMAP
+    assert bar.get_ylabel() == r"gradient $\partial E_n/\partial w$"
+    plt.close(fig)
+
+
+def test_backprop_figures_use_the_course_font_sizes():
+    W1, W2 = mlp.init_weights(2, 3, 1, np.random.default_rng(16), scale=1.0)
+    fig = draw_message_passing(np.array([0.8, -1.2]), np.array([1.0]), W1, W2)
+    assert [ax.title.get_fontsize() for ax in fig.axes[:2]] == [style.TITLE_FONTSIZE] * 2
+    curves = draw_loss_curves([np.ones(3), np.ones(3)], labels=["a", "b"], title="runs")
+    assert curves.axes[0].title.get_fontsize() == style.TITLE_FONTSIZE
+    legend_sizes = {text.get_fontsize() for text in curves.axes[0].get_legend().get_texts()}
+    assert legend_sizes == {style.LEGEND_FONTSIZE}
+    plt.close("all")

@@ -4,7 +4,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -21,13 +20,8 @@ from lectureml.plotting.convolution import (
     show_number_grids,
 )
 from lectureml.plotting.pooling import draw_window_grids
+from lectureml.plotting.style import DIVERGING
 from lectureml.widgets.convolution import kernel_editor, output_size_explorer
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def _judge(kernel):
@@ -93,6 +87,50 @@ def test_pictures_have_one_panel_per_array():
     matrix = conv2d(np.eye(9).reshape(9, 1, 3, 3), kernel[None, None]).reshape(9, 4).T
     fig = draw_shared_weights(matrix, kernel)
     assert "16 of 36 entries nonzero, 4 distinct values" in fig.axes[0].get_title()
+
+
+def test_number_grids_draw_positive_numbers_red_even_without_negative_ones():
+    blur = np.array([[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]) / 16
+    edges = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+    fig = show_number_grids([edges, blur])
+    for ax in fig.axes:
+        (image,) = ax.get_images()
+        assert image.get_cmap().name == DIVERGING
+        assert image.norm.vmin == -image.norm.vmax  # zero in the middle: white
+    # The largest blur weight is as red as a positive edge weight of the same relative size.
+    centre = fig.axes[1].get_images()[0].to_rgba(np.array([[0.25]]))[0, 0]
+    assert centre[0] > centre[2]  # more red than blue
+
+
+def test_feature_maps_can_carry_colour_bars_that_show_clipping():
+    difference = np.zeros((20, 20))
+    difference[:, :2] = np.linspace(-30.0, 30.0, 20)[:, None]
+    fig = show_feature_maps(
+        [difference, difference],
+        ["plain", "with bar"],
+        signed=True,
+        limits=[None, (-10.0, 10.0)],
+        colorbar=[False, True],
+    )
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    bars = [ax for ax in fig.axes if ax not in panels]
+    assert len(panels) == 2 and len(bars) == 1
+    assert panels[1].get_images()[0].colorbar.extend == "both"  # values beyond +-10 clipped
+    assert panels[0].get_images()[0].colorbar is None
+    assert len(show_feature_maps([difference], colorbar=True).axes) == 2
+
+
+def test_sliding_window_numbers_rows_and_columns_and_writes_the_floor():
+    fig = draw_sliding_window(7, 3, stride=2, padding=1, position=(1, 2))
+    input_ax, output_ax = fig.axes
+    padded = [str(i) for i in range(9)]
+    assert [t.get_text() for t in input_ax.get_xticklabels()] == padded
+    assert [t.get_text() for t in input_ax.get_yticklabels()] == padded
+    assert [t.get_text() for t in output_ax.get_yticklabels()] == ["0", "1", "2", "3"]
+    # Padded position (2, 4) is the window's top-left cell: the ticks sit at cell centres.
+    assert input_ax.get_yticks()[2] == 2.5 and input_ax.get_xticks()[4] == 4.5
+    suptitle = fig.get_suptitle()
+    assert "⌊(7 + 2·1 − 3) / 2⌋ = 4" in suptitle and "//" not in suptitle
 
 
 def test_output_size_explorer_follows_its_sliders():

@@ -4,13 +4,21 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import colorsys
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.collections import QuadMesh
+from matplotlib.colors import to_rgb
 
 from lectureml import mlp
+from lectureml.plotting import style
 from lectureml.plotting.backprop import draw_message_passing
 from lectureml.plotting.network import (
+    EDGE_CMAP,
+    EDGE_MAX_LIGHTNESS,
+    MIN_EDGE_LINEWIDTH,
     draw_hidden_features,
     draw_network,
     hidden_features,
@@ -92,18 +100,24 @@ def test_draw_network_never_labels_a_value_minus_zero():
     fig = draw_network([W1, W2], node_values=node_values, show_values=True, colorbar=False)
     labels = [text.get_text() for text in fig.axes[0].texts]
     plt.close(fig)
-    assert {"0", "0.00", "0.25", "-0.01", "-0.004"} <= set(labels)
-    assert "-0" not in labels
-    assert "-0.00" not in labels
+    # Negative values carry a true minus sign, as matplotlib's tick labels do.
+    assert {"0", "0.00", "0.25", "\N{MINUS SIGN}0.01", "\N{MINUS SIGN}0.004"} <= set(labels)
+    assert not {"-0", "-0.00", "\N{MINUS SIGN}0", "\N{MINUS SIGN}0.00"} & set(labels)
 
 
-def _overlapping_pairs(texts, renderer):
-    boxes = [text.get_window_extent(renderer) for text in texts]
+def _label_outline(text):
+    """The white box behind an edge label as drawn, turned with the label, in pixels."""
+    patch = text.get_bbox_patch()
+    return patch.get_path().transformed(patch.get_transform())
+
+
+def _overlapping_pairs(texts):
+    outlines = [_label_outline(text) for text in texts]
     return [
         (texts[a].get_text(), texts[b].get_text())
-        for a in range(len(boxes))
-        for b in range(a + 1, len(boxes))
-        if boxes[a].overlaps(boxes[b])
+        for a in range(len(outlines))
+        for b in range(a + 1, len(outlines))
+        if outlines[a].intersects_path(outlines[b], filled=True)
     ]
 
 
@@ -115,7 +129,7 @@ def test_draw_network_weight_labels_do_not_overlap():
     for ax in fig.axes[:2]:
         edge_labels = [text for text in ax.texts if text.get_bbox_patch() is not None]
         assert len(edge_labels) == W1.size + W2.size
-        assert _overlapping_pairs(edge_labels, fig.canvas.get_renderer()) == []
+        assert _overlapping_pairs(edge_labels) == []
     plt.close(fig)
 
 
@@ -123,4 +137,95 @@ def test_draw_network_draws_one_edge_per_weight():
     W1, W2 = np.ones((3, 4)), np.ones((5, 1))
     fig = draw_network([W1, W2], colorbar=False)
     assert len(fig.axes[0].lines) == W1.size + W2.size
+    plt.close(fig)
+
+
+def _square_detector():
+    """Notebook 01's 2-4-1 network: zero weights, and edges crossing in the middle."""
+    W1 = 4.0 * np.array([[1.5, 1.5, 1.5, 1.5], [-1.0, 1.0, 0.0, 0.0], [0.0, 0.0, -1.0, 1.0]])
+    W2 = 4.0 * np.array([[-3.5], [1.0], [1.0], [1.0], [1.0]])
+    return W1, W2
+
+
+def _lightness(colour):
+    return colorsys.rgb_to_hls(*to_rgb(colour))[1]
+
+
+def test_draw_network_draws_every_edge_visibly_whatever_its_weight():
+    # Zero and tiny weights next to a large one once drew white hairlines on white.
+    W1 = np.array([[0.0, 0.01], [-0.01, 10.0]])
+    W2 = np.array([[0.0], [1e-6], [-10.0]])
+    fig = draw_network([W1, W2], colorbar=False)
+    edges = fig.axes[0].lines
+    widths = [line.get_linewidth() for line in edges]
+    lightness = [_lightness(line.get_color()) for line in edges]
+    plt.close(fig)
+    assert min(widths) >= MIN_EDGE_LINEWIDTH
+    assert max(lightness) <= EDGE_MAX_LIGHTNESS + 1e-6
+    # The edge map keeps the sign of a small weight readable: reddish above 0, bluish below.
+    red, _, blue = to_rgb(EDGE_CMAP(0.51))
+    assert red > blue
+    red, _, blue = to_rgb(EDGE_CMAP(0.49))
+    assert blue > red
+
+
+def test_draw_network_colour_bar_uses_the_edge_colours():
+    W1, W2 = _square_detector()
+    fig = draw_network([W1, W2], colorbar_label="gradient")
+    bar = fig.axes[1]
+    (colours,) = [item for item in bar.collections if isinstance(item, QuadMesh)]  # the strip
+    assert colours.get_cmap() is EDGE_CMAP
+    assert (colours.norm.vmin, colours.norm.vmax) == pytest.approx((-14.0, 14.0))
+    assert bar.get_ylabel() == "gradient"
+    plt.close(fig)
+
+
+def test_draw_network_weight_limit_sets_colour_and_width_scale():
+    W1, W2 = np.array([[1.0], [0.5]]), np.array([[0.0], [1.0]])
+    fig = draw_network([W1, W2], colorbar=False, weight_limit=2.0, max_linewidth=5.0)
+    lines = fig.axes[0].lines
+    plt.close(fig)
+    # The weight 1.0 is half the limit: half way from the thinnest width to the widest.
+    assert lines[0].get_linewidth() == pytest.approx(MIN_EDGE_LINEWIDTH + 0.5 * (5.0 - 1.0))
+    assert to_rgb(lines[0].get_color()) == pytest.approx(to_rgb(EDGE_CMAP(0.75)))
+    with pytest.raises(ValueError, match=r"max_linewidth must be at least MIN_EDGE_LINEWIDTH"):
+        draw_network([W1, W2], max_linewidth=0.5)
+
+
+@pytest.mark.parametrize("network", ["square detector", "message passing"])
+def test_draw_network_labels_lie_on_their_own_edge_only(network):
+    # Each label sits on its edge, turned along it, and no other edge runs under its box
+    # (the "-4" of notebook 01 and the "1", "1.8" of notebook 02 once sat on crossings).
+    if network == "square detector":
+        fig = draw_network(list(_square_detector()), show_values=True)
+        axes = fig.axes[:1]
+    else:
+        W1, W2 = mlp.init_weights(2, 3, 1, np.random.default_rng(16), scale=1.0)
+        fig = draw_message_passing(np.array([0.8, -1.2]), np.array([1.0]), W1, W2)
+        axes = fig.axes[:2]
+    fig.canvas.draw()
+    for ax in axes:
+        labels = [text for text in ax.texts if text.get_bbox_patch() is not None]
+        assert len(labels) == len(ax.lines)
+        for text, edge in zip(labels, ax.lines, strict=True):
+            start, end = ax.transData.transform(np.column_stack(edge.get_data()))
+            centre = ax.transData.transform(text.get_position())
+            along, across = end - start, centre - start
+            offset = along[0] * across[1] - along[1] * across[0]  # cross product: area
+            assert abs(offset) / np.hypot(*along) < 0.5  # pixels from the edge's line
+            angle = np.degrees(np.arctan2(along[1], along[0])) % 360
+            assert text.get_rotation() == pytest.approx(angle, abs=0.5)
+            outline = _label_outline(text)
+            under = [
+                other
+                for other in ax.lines
+                if outline.intersects_path(other.get_path().transformed(other.get_transform()))
+            ]
+            assert under == [edge], text.get_text()
+    plt.close(fig)
+
+
+def test_draw_network_title_uses_the_course_size():
+    fig = draw_network(list(_square_detector()), title="a 2-4-1 square detector")
+    assert fig.axes[0].title.get_fontsize() == style.TITLE_FONTSIZE
     plt.close(fig)

@@ -1,7 +1,7 @@
 """Pictures of activation functions and of what they do inside deep networks (notebook 06).
 
 - `draw_activation_derivatives`: each activation function h(a) with its derivative h'(a).
-- `draw_gradient_norms`: ||dL/dW|| layer by layer, one line per network (log scale).
+- `draw_gradient_norms`: ||dE/dW|| layer by layer, one line per network (log scale).
 - `draw_activation_ridges` / `draw_activation_histograms`: the distribution of each hidden
   layer's activations, stacked from the first layer (bottom) to the last (top), with the
   fraction of exact zeros written next to each layer.
@@ -10,10 +10,11 @@
 """
 
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from lectureml import activations
 from lectureml._validate import as_float_array, check_int, describe
-from lectureml.plotting.style import PALETTE, new_figure
+from lectureml.plotting.style import LEGEND_FONTSIZE, PALETTE, TITLE_FONTSIZE, new_figure
 
 # The lecture's list of activation functions ("none" is the identity), plus tanh.
 LECTURE_ACTIVATIONS = ("step", "logistic", "softmax", "relu", "identity", "tanh")
@@ -26,6 +27,16 @@ _TITLES = {
     "identity": "none (identity)",
     "tanh": "tanh",
 }
+# How the prose writes an activation used as a series label; other labels are shown as given.
+_DISPLAY_NAMES = {"relu": "ReLU", "sigmoid": "logistic"}
+# Labelled values (percent) of the error axis: the 2% target and the 2-20% band where the
+# race is decided need labels of their own, which decades alone (10, 100) do not give.
+_PERCENT_TICKS = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+
+
+def display_name(label):
+    """`label` as the notebooks' prose writes it: "relu" -> "ReLU"; other labels unchanged."""
+    return _DISPLAY_NAMES.get(label, label)
 
 
 def _function_and_derivative(name, a):
@@ -93,13 +104,13 @@ def draw_activation_derivatives(names=LECTURE_ACTIVATIONS, a_range=(-5.0, 5.0), 
             )
         ax.axhline(0, color="gray", linewidth=0.5)
         ax.axvline(0, color="gray", linewidth=0.5)
-        ax.set_title(_TITLES[name], fontsize=10)
+        ax.set_title(_TITLES[name], fontsize=TITLE_FONTSIZE)
         ax.set_xlabel("$a$")
         if name in ("relu", "identity"):
             ax.set_ylim(-0.4 * high, high)
         else:
             ax.set_ylim(-1.15, 1.15)
-    axes[0].legend(fontsize=8, loc="upper left")
+    axes[0].legend(fontsize=LEGEND_FONTSIZE, loc="upper left")
     for ax in axes[len(names) :]:
         ax.set_axis_off()
     return fig
@@ -124,11 +135,12 @@ def _new_axes(ax, width, height):
 
 
 def draw_gradient_norms(norms, ax=None, title=None, highlight=None):
-    """||dL/dW|| of every layer, input side on the left, on a log scale.
+    """||dE/dW|| of every layer, input side on the left, on a log scale.
 
     Args:
         norms: {label: array of one norm per layer with weights}; the last entry of each is
-            the output layer.
+            the output layer. Activation names among the labels appear in the legend as
+            `display_name` writes them ("relu" as "ReLU").
         ax: Axes to draw into; a new figure when None.
         title: axes title.
         highlight: optional label drawn thick and on top; the others are drawn thin.
@@ -151,17 +163,17 @@ def draw_gradient_norms(norms, ax=None, title=None, highlight=None):
             linewidth=1.0 if faint else 2.2,
             alpha=0.45 if faint else 1.0,
             zorder=1 if faint else 3,
-            label=label,
+            label=display_name(label),
         )
         longest = max(longest, len(values))
     ticks = np.arange(1, longest + 1)
     ax.set_xticks(ticks, [str(t) for t in ticks[:-1]] + ["out"])
     ax.set_xlabel("layer (input side left)")
-    ax.set_ylabel("$\\|\\partial L / \\partial \\mathbf{W}\\|$")
+    ax.set_ylabel("$\\|\\partial E / \\partial \\mathbf{W}\\|$")
     ax.grid(True, which="major", axis="y", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=LEGEND_FONTSIZE)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=TITLE_FONTSIZE)
     return ax.figure
 
 
@@ -217,7 +229,7 @@ def draw_activation_ridges(layer_values, ax=None, title=None, bins=40, colour=No
     ax.set_xlabel("activation $h(a)$")
     ax.set_ylabel("hidden layer")
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=TITLE_FONTSIZE)
     return ax.figure
 
 
@@ -225,7 +237,8 @@ def draw_activation_histograms(layer_values_by_label, bins=40):
     """`draw_activation_ridges` side by side, one panel per network.
 
     Args:
-        layer_values_by_label: {label: list of arrays, one per hidden layer}.
+        layer_values_by_label: {label: list of arrays, one per hidden layer}; each label is a
+            panel title, activation names as `display_name` writes them.
         bins: number of histogram bins per layer.
 
     Returns:
@@ -242,15 +255,19 @@ def draw_activation_histograms(layer_values_by_label, bins=40):
     for ax, colour, (label, values) in zip(
         axes, PALETTE, layer_values_by_label.items(), strict=False
     ):
-        draw_activation_ridges(values, ax=ax, title=label, bins=bins, colour=colour)
+        draw_activation_ridges(values, ax=ax, title=display_name(label), bins=bins, colour=colour)
     return fig
 
 
 def draw_error_curves(errors, target, ax=None, max_epochs=None):
     """Training error after each epoch, one line per network, with the target as a line.
 
+    The log axis is labelled at 1, 2 and 5 times powers of ten percent, so the target and the
+    band just above it can be read off.
+
     Args:
-        errors: {label: training errors in [0, 1], one per epoch}.
+        errors: {label: training errors in [0, 1], one per epoch}; activation names among the
+            labels appear as `display_name` writes them.
         target: the target error, drawn as a dashed horizontal line.
         ax: Axes to draw into; a new figure when None.
         max_epochs: right end of the horizontal axis (the epoch budget), or None.
@@ -262,23 +279,42 @@ def draw_error_curves(errors, target, ax=None, max_epochs=None):
     ax = _new_axes(ax, 5.0, 3.2)
     for colour, (label, values) in zip(PALETTE, errors.items(), strict=False):
         ax.semilogy(
-            np.arange(1, len(values) + 1), 100 * values, color=colour, marker="o", ms=3, label=label
+            np.arange(1, len(values) + 1),
+            100 * values,
+            color=colour,
+            marker="o",
+            ms=3,
+            label=display_name(label),
         )
-    ax.axhline(100 * float(target), color="black", ls="--", linewidth=1, label="target")
+    target_percent = 100 * float(target)
+    ax.axhline(
+        target_percent, color="black", ls="--", linewidth=1, label=f"target {target_percent:g}%"
+    )
     if max_epochs is not None:
         ax.set_xlim(0.5, check_int(max_epochs, "max_epochs", minimum=1) + 0.5)
+    low, high = ax.get_ylim()
+    shown = [tick for tick in _PERCENT_TICKS if low <= tick <= high]
+    # On a range too narrow for two of these values matplotlib's own labels are kept.
+    if len(shown) >= 2:
+        ax.set_yticks(shown, [f"{tick:g}" for tick in shown])
+        # The minor ticks stay as unlabelled grid lines; their default labels would crowd these.
+        ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("epoch")
     ax.set_ylabel("training error (%)")
     ax.grid(True, which="both", axis="y", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=LEGEND_FONTSIZE)
     return ax.figure
 
 
 def draw_layer_fractions(fractions, ylabel, title=None, ax=None):
     """Grouped bars: for each hidden layer, one bar per label, heights in percent.
 
+    A bar lower than 1 percentage point would be invisible, so its value ("0" for none) is
+    written just above it: a missing bar then reads as a measured zero, not as missing data.
+
     Args:
-        fractions: {label: array of fractions in [0, 1], one per hidden layer}.
+        fractions: {label: array of fractions in [0, 1], one per hidden layer}; activation
+            names among the labels appear as `display_name` writes them.
         ylabel: what the fraction is, e.g. "activations exactly 0 (%)".
         title: axes title.
         ax: Axes to draw into; a new figure when None.
@@ -294,13 +330,20 @@ def draw_layer_fractions(fractions, ylabel, title=None, ax=None):
         zip(PALETTE, fractions.items(), strict=False)
     ):
         layers = np.arange(1, len(values) + 1)
-        ax.bar(
-            layers + (position - (count - 1) / 2) * width,
-            100 * values,
-            width,
-            color=colour,
-            label=label,
-        )
+        centres = layers + (position - (count - 1) / 2) * width
+        percent = 100 * values
+        ax.bar(centres, percent, width, color=colour, label=display_name(label))
+        for centre, height in zip(centres, percent, strict=True):
+            if height < 1:
+                ax.text(
+                    centre,
+                    height + 1,
+                    f"{height:.1g}" if height > 0 else "0",
+                    ha="center",
+                    va="bottom",
+                    fontsize=LEGEND_FONTSIZE,
+                    color=colour,
+                )
     longest = max(len(values) for values in fractions.values())
     ax.set_xticks(np.arange(1, longest + 1))
     ax.set_xlabel("hidden layer")
@@ -308,7 +351,7 @@ def draw_layer_fractions(fractions, ylabel, title=None, ax=None):
     # Headroom above 100% keeps the legend clear of full-height bars.
     ax.set_ylim(0, 125)
     ax.set_yticks(np.arange(0, 101, 20))
-    ax.legend(fontsize=8, loc="upper center", ncol=count, frameon=False)
+    ax.legend(fontsize=LEGEND_FONTSIZE, loc="upper center", ncol=count, frameon=False)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=TITLE_FONTSIZE)
     return ax.figure

@@ -5,13 +5,11 @@
 edges, one example's activations on the units) and once as backprop sees it (each unit's
 error signal delta on the unit, each weight's gradient dE_n/dw = (activation in) x (delta out)
 on the edge). `draw_message_passing` puts the two side by side. `draw_loss_curves` and
-`draw_fits` show training runs.
+`draw_fits` show training runs, each run in the same colour and line style in both
+(`run_style`).
 """
 
 import numpy as np
-from matplotlib import colormaps
-from matplotlib.cm import ScalarMappable
-from matplotlib.colors import Normalize
 
 from lectureml._validate import as_float_array, check_positive_number, describe
 from lectureml.mlp import backward, forward
@@ -72,7 +70,7 @@ def draw_forward_pass(
     ax = ax or fig.axes[0]
     ax.set_title(
         f"forward: units show x, z = h(a), y\ntarget t = ({_fmt(T[0])}), y = ({_fmt(result.y[0])})",
-        fontsize=9,
+        fontsize=style.TITLE_FONTSIZE,
     )
     return fig
 
@@ -126,22 +124,14 @@ def draw_backward_pass(
         node_values=[input_messages[0], grads.delta_hidden[0], grads.delta_output[0]],
         show_values=show_values,
         max_linewidth=4.0,
-        colorbar=False,
+        colorbar=colorbar,
+        colorbar_label=label,
     )
     ax = ax or fig.axes[0]
-    if colorbar:
-        largest = max(float(np.abs(e).max()) for e in edges) or 1.0
-        bar = fig.colorbar(
-            ScalarMappable(norm=Normalize(-largest, largest), cmap=colormaps[style.DIVERGING]),
-            ax=ax,
-            shrink=0.6,
-        )
-        bar.set_label(label)
-        bar.outline.set_visible(False)
     ax.set_title(
         f"backward: units show the error signals δ\n$E_n$ = {grads.E:.4g}; "
         r"edge = (activation in) $\times$ (δ out)",
-        fontsize=9,
+        fontsize=style.TITLE_FONTSIZE,
     )
     return fig
 
@@ -171,8 +161,22 @@ def _check_curves(curves):
     ]
 
 
+def run_style(index):
+    """Colour and line style of training run `index` (0-based), as `draw_loss_curves` draws it.
+
+    Runs take the palette's colours in turn and turn dashed, then dotted, once it repeats, so
+    no two of up to 3 x len(style.PALETTE) runs look alike. `draw_fits` uses the same styles,
+    so a run keeps its look from the loss curves to its fit.
+
+    Returns:
+        dict with the keys "color" and "linestyle", to pass to ``Axes.plot``.
+    """
+    cycle, colour = divmod(index, len(style.PALETTE))
+    return {"color": style.PALETTE[colour], "linestyle": ("-", "--", ":")[cycle % 3]}
+
+
 def draw_loss_curves(curves, labels=None, xlabel="step", ylabel="total error $E$", title=None):
-    """Error curves of training runs on a logarithmic axis.
+    """Error curves of training runs on a logarithmic axis, run r styled by `run_style(r)`.
 
     Args:
         curves: list of 1-D arrays, curves[r][s] the error of run r after s steps.
@@ -190,13 +194,10 @@ def draw_loss_curves(curves, labels=None, xlabel="step", ylabel="total error $E$
         )
     fig, ax = style.new_figure(width=6.0, height=3.4)
     for index, curve in enumerate(curves):
-        # Dashed once the palette repeats, so no two curves look alike.
-        cycle, colour = divmod(index, len(style.PALETTE))
         ax.plot(
             np.arange(curve.size),
             curve,
-            color=style.PALETTE[colour],
-            linestyle=("-", "--", ":")[cycle % 3],
+            **run_style(index),
             linewidth=1.4,
             label=None if labels is None else labels[index],
         )
@@ -204,13 +205,13 @@ def draw_loss_curves(curves, labels=None, xlabel="step", ylabel="total error $E$
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if labels is not None:
-        ax.legend(fontsize=7, ncols=2)
+        ax.legend(fontsize=style.LEGEND_FONTSIZE, ncols=2)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=style.TITLE_FONTSIZE)
     return fig
 
 
-def draw_fits(x, t, x_grid, fits, labels, target=None):
+def draw_fits(x, t, x_grid, fits, labels, target=None, runs=None):
     """Data points of a 1-D regression and the curves of several fitted networks.
 
     Args:
@@ -219,6 +220,9 @@ def draw_fits(x, t, x_grid, fits, labels, target=None):
         fits: list of arrays of shape (G, 1), the networks' outputs at x_grid.
         labels: list of legend labels, one per fit.
         target: optional noise-free target values at x_grid, shape (G, 1).
+        runs: optional list of ints, one per fit: the index of the run it comes from among
+            the curves given to `draw_loss_curves`, so that each fit is drawn in its run's
+            colour and line style (`run_style`). When None, fit i is styled as run i.
 
     Returns:
         the matplotlib Figure.
@@ -233,6 +237,17 @@ def draw_fits(x, t, x_grid, fits, labels, target=None):
     if len(fits) != len(labels):
         raise ValueError(
             f"labels must have one entry per fit ({len(fits)}), got {len(labels)} labels"
+        )
+    if runs is None:
+        runs = list(range(len(fits)))
+    if (
+        not isinstance(runs, (list, tuple))
+        or len(runs) != len(fits)
+        or not all(isinstance(run, (int, np.integer)) and run >= 0 for run in runs)
+    ):
+        raise ValueError(
+            f"runs must be a list of {len(fits)} integers >= 0 (one run index per fit), "
+            f"got {describe(runs)}"
         )
     curves = [
         as_float_array(fit, f"fits[{index}]", ndim=2, layout="(G, 1)")
@@ -253,15 +268,9 @@ def draw_fits(x, t, x_grid, fits, labels, target=None):
             x_grid[:, 0], curves[-1][:, 0], color="gray", linewidth=1, linestyle=":", label="f(x)"
         )
     ax.scatter(x[:, 0], t[:, 0], s=16, color="black", zorder=3, label="data")
-    for index, (fit, label) in enumerate(zip(curves[: len(fits)], labels, strict=True)):
-        ax.plot(
-            x_grid[:, 0],
-            fit[:, 0],
-            color=style.PALETTE[index % len(style.PALETTE)],
-            linewidth=2,
-            label=label,
-        )
+    for run, fit, label in zip(runs, curves[: len(fits)], labels, strict=True):
+        ax.plot(x_grid[:, 0], fit[:, 0], **run_style(int(run)), linewidth=2, label=label)
     ax.set_xlabel("$x$")
     ax.set_ylabel("$t$, $y$")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=style.LEGEND_FONTSIZE)
     return fig

@@ -19,7 +19,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from lectureml._validate import check_2d_arrays, check_int, describe
 from lectureml.conv import conv_output_size
-from lectureml.plotting.style import DIVERGING, GRAY, PALETTE, new_figure
+from lectureml.plotting.style import DIVERGING, GRAY, PALETTE, TITLE_FONTSIZE, new_figure
 
 # Robust contrast: the most extreme values are clipped, so a few strong pixels do not turn the
 # rest of a map into a uniform gray. Edge maps are mostly near zero with thin strong lines, so
@@ -72,7 +72,14 @@ def _limits(array, signed):
 
 
 def show_feature_maps(
-    images, titles=None, ncols=None, signed=None, limits=None, size=2.4, suptitle=None
+    images,
+    titles=None,
+    ncols=None,
+    signed=None,
+    limits=None,
+    size=2.4,
+    suptitle=None,
+    colorbar=False,
 ):
     """2-D arrays side by side, one panel each: images and the feature maps made from them.
 
@@ -90,6 +97,9 @@ def show_feature_maps(
             map and the top 0.5% of an unsigned one.
         size: height of one panel in inches (its width follows the arrays' aspect ratio).
         suptitle: optional title over the whole figure.
+        colorbar: a list with one entry per array, or one value for all: True adds a colour
+            bar next to the panel, so its values can be read off (an arrow at an end means
+            values beyond it were clipped to the end colour).
 
     Returns:
         the matplotlib Figure.
@@ -99,6 +109,7 @@ def show_feature_maps(
     titles = _per_panel(titles, count, "titles", str)
     signed = _per_panel(signed, count, "signed", bool)
     limits = _per_panel(limits, count, "limits", tuple)
+    colorbar = _per_panel(colorbar, count, "colorbar", bool)
     for index, pair in enumerate(limits):
         if pair is not None and not (
             len(pair) == 2
@@ -116,24 +127,30 @@ def show_feature_maps(
     for ax in axes:
         _hide_ticks(ax)
         ax.set_frame_on(False)
-    for ax, image, title, image_signed, pair in zip(
-        axes, images, titles, signed, limits, strict=False
+    for ax, image, title, image_signed, pair, with_bar in zip(
+        axes, images, titles, signed, limits, colorbar, strict=False
     ):
         image_signed = _is_signed(image) if image_signed is None else image_signed
         low, high = _limits(image, image_signed) if pair is None else pair
         # Antialiasing: a large photo shrunk to a panel stays smooth (and its PNG small);
         # small arrays such as digits are enlarged and still show crisp pixels.
-        ax.imshow(
+        shown = ax.imshow(
             image,
             cmap=DIVERGING if image_signed else GRAY,
             vmin=low,
             vmax=high,
             interpolation="antialiased",
         )
+        if with_bar:
+            # An arrow at an end of the bar says that values beyond it exist and were clipped.
+            clipped = int(image.min() < low) + 2 * int(image.max() > high)
+            extend = ("neither", "min", "max", "both")[clipped]
+            bar = fig.colorbar(shown, ax=ax, shrink=0.85, extend=extend)
+            bar.ax.tick_params(labelsize=7)
         if title:
             ax.set_title(title, fontsize=9)
     if suptitle:
-        fig.suptitle(suptitle, fontsize=10)
+        fig.suptitle(suptitle, fontsize=TITLE_FONTSIZE)
     return fig
 
 
@@ -167,8 +184,9 @@ def show_number_grids(arrays, titles=None, highlight=None, fmt="{:g}", size=0.45
         size: inches per cell.
 
     Returns:
-        the matplotlib Figure. Cells are shaded by value (darker = larger |value|, red for
-        positive and blue for negative numbers when the array has any negative entry).
+        the matplotlib Figure. Cells are shaded by value on one diverging scale per array,
+        darker = larger |value|: red for positive, blue for negative, white for zero, also
+        when an array has no negative entry.
     """
     arrays = check_2d_arrays(arrays, "arrays")
     count = len(arrays)
@@ -189,13 +207,11 @@ def show_number_grids(arrays, titles=None, highlight=None, fmt="{:g}", size=0.45
     for index, (ax, array, title, region) in enumerate(
         zip(axes, arrays, titles, highlight, strict=True)
     ):
-        negative = bool(array.min() < 0)
         bound = float(np.abs(array).max()) or 1.0
-        # Limits wider than the data keep every shade light enough for black text.
-        if negative:
-            ax.imshow(array, cmap=DIVERGING, vmin=-2.2 * bound, vmax=2.2 * bound)
-        else:
-            ax.imshow(array, cmap="Blues", vmin=0.0, vmax=2.2 * bound)
+        # Always the diverging map centred on zero, so a positive number is red in every panel
+        # (an all-positive kernel next to signed ones must not switch colours). Limits wider
+        # than the data keep every shade light enough for black text.
+        ax.imshow(array, cmap=DIVERGING, vmin=-2.2 * bound, vmax=2.2 * bound)
         for (i, j), value in np.ndenumerate(array):
             ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8)
         height, width = array.shape
@@ -237,8 +253,9 @@ def draw_sliding_window(input_size, kernel_size, stride=1, padding=0, position=(
 
     Left: the input (white cells), its padding (gray cells marked 0), pixels that no window
     ever reads because the last stride does not fit (hatched), and the window (orange) for
-    the output `position`. Right: the output grid with that cell filled. The title works out
-    the output size 1 + (size + 2*padding - kernel_size) // stride.
+    the output `position`. Right: the output grid with that cell filled. Rows and columns are
+    numbered from 0, the input's in padded coordinates (the padding's first row is row 0).
+    The title works out the output size 1 + ⌊(size + 2·padding − kernel_size) / stride⌋.
 
     Args:
         input_size: side of the square input (int >= 1).
@@ -313,11 +330,17 @@ def draw_sliding_window(input_size, kernel_size, stride=1, padding=0, position=(
                 )
             )
     extent = max(padded, out_size)
-    for ax in (input_ax, output_ax):
+    for ax, side in ((input_ax, padded), (output_ax, out_size)):
         ax.set_xlim(-0.2, extent + 0.2)
         ax.set_ylim(extent + 0.2, -0.2)
         ax.set_aspect("equal")
-        _hide_ticks(ax)
+        # Row and column numbers at the cell centres, so a position such as (2, 4) in the
+        # text can be counted off the picture; column numbers on top, next to the grids
+        # (the output grid is shorter than the panel).
+        ax.set_xticks(np.arange(side) + 0.5, range(side))
+        ax.set_yticks(np.arange(side) + 0.5, range(side))
+        ax.xaxis.tick_top()
+        ax.tick_params(length=0, labelsize=7)
         ax.set_frame_on(False)
     input_ax.set_title(
         f"input {input_size}x{input_size}, padding {padding}, kernel {kernel_size}x{kernel_size}, "
@@ -326,8 +349,8 @@ def draw_sliding_window(input_size, kernel_size, stride=1, padding=0, position=(
     )
     output_ax.set_title(f"output {out_size}x{out_size}, cell ({row}, {col})", fontsize=9)
     fig.suptitle(
-        f"output size = 1 + ({input_size} + 2·{padding} − {kernel_size}) // {stride} = {out_size}",
-        fontsize=10,
+        f"output size = 1 + ⌊({input_size} + 2·{padding} − {kernel_size}) / {stride}⌋ = {out_size}",
+        fontsize=TITLE_FONTSIZE,
     )
     return fig
 

@@ -5,8 +5,9 @@ import numpy as np
 from lectureml.plotting.style import (
     DIVERGING,
     GRAY,
+    LEGEND_FONTSIZE,
     PALETTE,
-    SEQUENTIAL,
+    TITLE_FONTSIZE,
     new_figure,
     symmetric_limits,
 )
@@ -62,8 +63,8 @@ def draw_training_history(histories):
             )
     loss_ax.set(xlabel="epoch", ylabel="mean training loss", yscale="log")
     acc_ax.set(xlabel="epoch", ylabel="accuracy (%)")
-    loss_ax.legend(fontsize=8)
-    acc_ax.legend(fontsize=8)
+    loss_ax.legend(fontsize=LEGEND_FONTSIZE)
+    acc_ax.legend(fontsize=LEGEND_FONTSIZE)
     return fig
 
 
@@ -71,16 +72,20 @@ def draw_robustness(sweeps):
     """Accuracy of several models as a digit is moved further from how it was seen.
 
     Args:
-        sweeps: {transform name: (x values, x label, {model label: accuracies in [0, 1]})}.
+        sweeps: {transform name: (x values, x label, {model label: accuracies in [0, 1]})};
+            each panel has its x ticks at the measured x values.
     """
     fig, axes = new_figure(ncols=len(sweeps), width=3.4, height=3.0)
     axes = np.atleast_1d(axes).ravel()
     for ax, (name, (values, xlabel, by_model)) in zip(axes, sweeps.items(), strict=True):
         for colour, (label, accuracies) in zip(PALETTE, by_model.items(), strict=False):
             ax.plot(values, 100 * np.asarray(accuracies), color=colour, marker="o", label=label)
-        ax.set(title=name, xlabel=xlabel, ylabel="test accuracy (%)", ylim=(0, 100))
+        ax.set(xlabel=xlabel, ylabel="test accuracy (%)", ylim=(0, 100))
+        ax.set_title(name, fontsize=TITLE_FONTSIZE)
+        # Ticks only where something was measured (e.g. zoom 0.85, not 0.8).
+        ax.set_xticks(values, [f"{value:g}" for value in values])
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=8)
+    axes[0].legend(fontsize=LEGEND_FONTSIZE)
     return fig
 
 
@@ -93,12 +98,15 @@ def draw_learning_curve(sizes, train_accuracy, test_accuracy):
     ax.set_xticks(sizes, [str(size) for size in sizes])
     ax.set(xlabel="training examples", ylabel="accuracy (%)")
     ax.grid(alpha=0.3)
-    ax.legend()
+    ax.legend(fontsize=LEGEND_FONTSIZE, frameon=False)
     return fig
 
 
 def draw_filters(weights, ncols=8):
-    """First-layer kernels (F, 1, KH, KW), each on its own symmetric diverging scale."""
+    """First-layer kernels (F, 1, KH, KW), each on its own symmetric diverging scale.
+
+    The title says so: colours can be compared within a kernel, not between kernels.
+    """
     count = weights.shape[0]
     nrows = -(-count // ncols)
     fig, axes = new_figure(ncols=ncols, nrows=nrows, width=0.9, height=0.9)
@@ -110,15 +118,24 @@ def draw_filters(weights, ncols=8):
         vmin, vmax = symmetric_limits(kernel[0])
         ax.imshow(kernel[0], cmap=DIVERGING, vmin=vmin, vmax=vmax)
         ax.set_title(f"{index}", fontsize=7)
+    fig.suptitle(
+        "each kernel on its own scale: red positive, blue negative, white 0",
+        fontsize=TITLE_FONTSIZE,
+    )
     return fig
 
 
 def draw_feature_maps(image, stages, channels=6):
     """One digit, then the first `channels` maps after each stage (one row per stage).
 
+    The maps are gray like the digit (black = 0), on one scale per row from 0 to the largest
+    value shown in that row, read off the colour bar at the row's end: brightness compares
+    within a stage, and a channel that is all zero stays black.
+
     Args:
         image: (1, H, W) input digit.
-        stages: {stage name: activations (C, h, w)} in network order.
+        stages: {stage name: activations (C, h, w)} in network order (after a ReLU or a
+            max-pool, so never negative).
     """
     nrows = len(stages)
     fig, axes = new_figure(ncols=channels + 1, nrows=nrows, width=1.1, height=1.15)
@@ -130,9 +147,14 @@ def draw_feature_maps(image, stages, channels=6):
         row[0].imshow(image[0], cmap=GRAY, vmin=0, vmax=1)
         row[0].set_ylabel(name, fontsize=8)
         row[0].set_frame_on(True)
-        for channel, ax in enumerate(row[1 : 1 + min(channels, maps.shape[0])]):
-            ax.imshow(maps[channel], cmap=SEQUENTIAL)
+        shown = maps[:channels]
+        # A row that is zero everywhere still needs a range for its colour bar.
+        top = float(shown.max()) if shown.max() > 0 else 1.0
+        for channel, ax in enumerate(row[1 : 1 + len(shown)]):
+            drawn = ax.imshow(shown[channel], cmap=GRAY, vmin=0, vmax=top)
             ax.set_title(f"ch {channel} {maps.shape[1]}x{maps.shape[2]}", fontsize=7)
+        bar = fig.colorbar(drawn, ax=list(row[1:]), shrink=0.85, pad=0.01)
+        bar.ax.tick_params(labelsize=7)
     return fig
 
 
@@ -165,7 +187,7 @@ def draw_flop_shares(layer_names, matmul_flops, other_flops, matmul_seconds, oth
         ax.set_yticks(positions, layer_names)
         ax.invert_yaxis()
         ax.set_xlabel(f"{unit} per training step")
-    flop_ax.set_title("floating-point operations")
-    time_ax.set_title("measured time")
-    flop_ax.legend(fontsize=8)
+    flop_ax.set_title("floating-point operations", fontsize=TITLE_FONTSIZE)
+    time_ax.set_title("measured time", fontsize=TITLE_FONTSIZE)
+    flop_ax.legend(fontsize=LEGEND_FONTSIZE)
     return fig

@@ -3,7 +3,8 @@
 - `draw_running_means`: the running mean of one unit's dropout output over many draws, with
   and without the 1 / (1 - p) rescaling, against the values it should settle at.
 - `draw_thinned_network` / `draw_thinned_networks`: a one-hidden-layer network with its
-  dropped hidden units crossed out (their weights drawn as zero).
+  dropped hidden units crossed out (their weights drawn as zero), edges coloured on the full
+  network's weight scale.
 - `draw_ensemble_convergence`: Monte Carlo noise and distance to the full network against
   the number S of thinned networks averaged, on log-log axes.
 - `draw_dropout_curves`: training and test accuracy and loss per epoch for several models.
@@ -13,7 +14,7 @@ import numpy as np
 
 from lectureml._validate import as_float_array, check_probability, describe
 from lectureml.plotting import style
-from lectureml.plotting.network import draw_network
+from lectureml.plotting.network import draw_network, edge_colorbar
 
 DROPPED_FACE = "#BBBBBB"
 
@@ -51,8 +52,11 @@ def draw_running_means(inverted, unscaled, z, p):
     ax.set_xscale("log")
     ax.set_xlabel("number of dropout draws")
     ax.set_ylabel("running mean of the output")
-    ax.set_title(f"one unit with activation $z$ = {z:g}, drop probability $p$ = {p:g}")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(
+        f"one unit with activation $z$ = {z:g}, drop probability $p$ = {p:g}",
+        fontsize=style.TITLE_FONTSIZE,
+    )
+    ax.legend(fontsize=style.LEGEND_FONTSIZE, loc="lower right")
     return fig
 
 
@@ -77,6 +81,11 @@ def _check_small_network(W1, b1, W2, b2):
     return W1, b1, W2, b2
 
 
+def _weight_limit(W1, b1, W2, b2):
+    """Largest |w| of the full network: the colour scale of all its thinned versions."""
+    return max(float(np.abs(array).max()) for array in (W1, b1, W2, b2)) or 1.0
+
+
 def _check_keep(keep, hidden):
     keep = np.asarray(keep)
     if keep.shape != (hidden,) or keep.dtype != np.bool_:
@@ -90,8 +99,10 @@ def _check_keep(keep, hidden):
 def draw_thinned_network(W1, b1, W2, b2, keep, ax=None, node_values=None, title=None):
     """A one-hidden-layer network with its dropped hidden units crossed out.
 
-    A dropped unit sends nothing on, so its weights are drawn as zero (thin white lines);
-    the picture is the thinned network that one dropout mask selects.
+    A dropped unit sends nothing on, so its weights are drawn as zero (thin light grey lines);
+    the picture is the thinned network that one dropout mask selects. Edges are coloured on
+    the scale of the full network's largest |w| (see `draw_network`), so drawings of
+    different masks compare.
 
     Args:
         W1, b1: first layer, shapes (D, M) and (M,) (as `layers.Dense` stores them).
@@ -109,7 +120,14 @@ def draw_thinned_network(W1, b1, W2, b2, keep, ax=None, node_values=None, title=
     # The lecture's layout: the bias is row 0, the weight of the constant unit x0 = 1.
     first = np.vstack([b1, W1]) * keep
     second = np.vstack([b2, W2 * keep[:, None]])
-    fig = draw_network([first, second], ax=ax, node_values=node_values, colorbar=False, title=title)
+    fig = draw_network(
+        [first, second],
+        ax=ax,
+        node_values=node_values,
+        colorbar=False,
+        title=title,
+        weight_limit=_weight_limit(W1, b1, W2, b2),
+    )
     ax = fig.axes[0] if ax is None else ax
     hidden = W1.shape[1]
     # draw_network centres a layer of M units plus its bias unit: unit j sits at M/2 - (j + 1).
@@ -130,6 +148,8 @@ def draw_thinned_network(W1, b1, W2, b2, keep, ax=None, node_values=None, title=
 def draw_thinned_networks(W1, b1, W2, b2, keeps, titles=None):
     """Several thinned versions of one network side by side (one panel per mask).
 
+    The panels share one weight scale, explained by one colour bar.
+
     Args:
         W1, b1, W2, b2: as in `draw_thinned_network`.
         keeps: list of boolean arrays of shape (M,), one per panel.
@@ -144,12 +164,17 @@ def draw_thinned_networks(W1, b1, W2, b2, keeps, titles=None):
         raise ValueError(
             f"titles must be a list with one title per mask ({len(keeps)}), got {describe(titles)}"
         )
-    hidden = as_float_array(W1, "W1", ndim=2, layout="(D, M)").shape[1]
-    fig, axes = style.new_figure(ncols=len(keeps), width=2.6, height=0.45 * hidden + 1.4)
+    W1, b1, W2, b2 = _check_small_network(W1, b1, W2, b2)
+    fig, axes = style.new_figure(ncols=len(keeps), width=2.6, height=0.45 * W1.shape[1] + 1.4)
     axes = axes if isinstance(axes, list) else [axes]
     for index, (ax, keep) in enumerate(zip(axes, keeps, strict=True)):
         title = titles[index] if titles is not None else None
         draw_thinned_network(W1, b1, W2, b2, keep, ax=ax, title=title)
+    edge_colorbar(
+        axes,
+        _weight_limit(W1, b1, W2, b2),
+        "weight $w$ (red: positive, blue: negative; width: $|w|$)",
+    )
     return fig
 
 
@@ -208,7 +233,7 @@ def draw_ensemble_convergence(samples, noise, distance_to_full, gap):
     ax.set_yscale("log")
     ax.set_xlabel("number S of thinned networks averaged")
     ax.set_ylabel("RMS difference of $P(\\text{class 1})$")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=style.LEGEND_FONTSIZE, loc="lower left")
     return fig
 
 
@@ -251,13 +276,15 @@ def draw_dropout_curves(curves):
                 color=style.PALETTE[colour],
                 label=f"{label}, {split}",
             )
-    accuracy_ax.set_title("accuracy (solid: training set, dashed: test set)", fontsize=10)
-    loss_ax.set_title("loss, log scale", fontsize=10)
+    accuracy_ax.set_title(
+        "accuracy (solid: training set, dashed: test set)", fontsize=style.TITLE_FONTSIZE
+    )
+    loss_ax.set_title("loss, log scale", fontsize=style.TITLE_FONTSIZE)
     accuracy_ax.set_ylabel("accuracy (%)")
     loss_ax.set_ylabel("cross-entropy loss")
     loss_ax.set_yscale("log")
     for ax in (accuracy_ax, loss_ax):
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
-    accuracy_ax.legend(fontsize=8, loc="lower right")
+    accuracy_ax.legend(fontsize=style.LEGEND_FONTSIZE, loc="lower right")
     return fig

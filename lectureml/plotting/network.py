@@ -3,15 +3,19 @@
 `draw_network` draws any small fully connected network from its weight matrices in the
 lecture's layout (bias as an extra unit x0 = 1, so a layer's matrix has one more row than
 the layer below has units; row 0 holds the bias weights). Notebooks 01-03 share it.
+Its edges take their colours from EDGE_CMAP, a diverging map that keeps every edge visible;
+`edge_colorbar` explains them, for one drawing or several sharing a scale.
 `draw_hidden_features` shows, for a network with two inputs, each hidden unit's activation
 h(a_j) as a heat map over the input plane, and optionally the network's output.
 """
+
+import colorsys
 
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.artist import Artist
 from matplotlib.cm import ScalarMappable
-from matplotlib.colors import Normalize
+from matplotlib.colors import ListedColormap, Normalize
 
 from lectureml import activations
 from lectureml._validate import (
@@ -26,6 +30,49 @@ from lectureml.plotting import style
 
 # Above this many units a layer's nodes and edges blur into a grey block.
 MAX_UNITS_DRAWN = 16
+# Line width (points) of an edge of weight 0: thinner lines vanish next to the units.
+MIN_EDGE_LINEWIDTH = 1.0
+# Lightest an edge may be (HLS lightness): the diverging map is white at 0, so a small weight
+# would draw an invisible edge on the white background.
+EDGE_MAX_LIGHTNESS = 0.75
+
+
+def _edge_colormap():
+    """style.DIVERGING with its light colours darkened to EDGE_MAX_LIGHTNESS, hue kept.
+
+    Zero becomes light grey and a small weight a light but clearly red or blue tint, so every
+    edge shows, and its sign, whatever its size.
+    """
+    colours = colormaps[style.DIVERGING](np.linspace(0.0, 1.0, 256))
+    for colour in colours:
+        hue, lightness, saturation = colorsys.rgb_to_hls(*colour[:3])
+        colour[:3] = colorsys.hls_to_rgb(hue, min(lightness, EDGE_MAX_LIGHTNESS), saturation)
+    return ListedColormap(colours, name=f"{style.DIVERGING}_edges")
+
+
+# The map of every edge colour and of the colour bars that explain them.
+EDGE_CMAP = _edge_colormap()
+
+
+def edge_colorbar(ax, limit, label="weight $w$"):
+    """A colour bar for edges drawn by `draw_network` with the scale -limit..limit.
+
+    Args:
+        ax: the Axes (or list of Axes, which then share the bar) it explains.
+        limit: the |w| drawn in the strongest colour, as `draw_network`'s `weight_limit`.
+        label: the bar's label.
+
+    Returns:
+        the matplotlib Colorbar.
+    """
+    limit = check_positive_number(limit, "limit")
+    figure = (ax[0] if isinstance(ax, (list, tuple)) else ax).figure
+    bar = figure.colorbar(
+        ScalarMappable(norm=Normalize(-limit, limit), cmap=EDGE_CMAP), ax=ax, shrink=0.6
+    )
+    bar.set_label(label)
+    bar.outline.set_visible(False)
+    return bar
 
 
 def _check_weight_chain(weights, with_bias):
@@ -98,70 +145,138 @@ def _check_node_values(node_values, sizes):
     return checked
 
 
-# Where along an edge (0 = source, 1 = target) a weight's label may sit, clear of the units.
-_LABEL_SPOTS = np.linspace(0.15, 0.85, 29)
+# Where along an edge (0 = source, 1 = target) a weight's label may sit.
+_LABEL_SPOTS = np.linspace(0.15, 0.85, 57)
 _EDGE_LABEL_FONTSIZE = 7
+# White margin around a label's text, in font sizes: keeps the edge's line off the first and
+# last character (a leading minus would otherwise merge into it).
+_EDGE_LABEL_PAD = 0.15
 _UNIT_MARKER_AREA = 560  # points^2, as matplotlib's scatter takes it
 
 
 class _EdgeLabelPlacer(Artist):
-    """Moves each weight label to the first spot on its edge clear of units and earlier labels.
+    """Turns each weight label along its own edge, at a spot where no other edge runs under it.
 
-    It runs every time the figure is drawn, because only then is the axes' final size known:
-    a title, a colour bar or another panel added after `draw_network` shrinks the axes and
-    would push labels placed earlier onto each other. A label with no clear spot takes the
-    least crowded one. It draws nothing itself.
+    A label lies on its edge in a white box, turned to the edge's direction, so it reads as
+    part of that edge; it still could belong to another edge passing through its box, as one
+    does near a crossing or near a unit where a fan of edges meets. So each label takes the
+    spot on its edge whose box, in this order: overlaps the fewest units and labels placed
+    before it, is crossed by the fewest other edges, and lies nearest the preferred spot.
+
+    It runs every time the figure is drawn, because only then is the axes' final size (and so
+    each edge's direction on screen) known: a title, a colour bar or another panel added after
+    `draw_network` reshapes the axes. It draws nothing itself.
 
     Args:
-        labels: list of (Text, (x0, y0), (x1, y1), preferred spot), edge ends in data units.
+        labels: list of (Text, index of its edge in `edges`, preferred spot).
+        edges: list of ((x0, y0), (x1, y1), line width in points), every edge drawn, ends
+            in data units.
         unit_centres: list of (x, y) in data units.
     """
 
-    def __init__(self, labels, unit_centres):
+    def __init__(self, labels, edges, unit_centres):
         super().__init__()
         self.labels = labels
+        self.edges = edges
         self.unit_centres = unit_centres
         self.set_zorder(2.5)  # the axes draws its children by zorder: before the labels (3)
 
     def draw(self, renderer):
-        ax = self.axes
-        window = ax.get_window_extent(renderer)
-        (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
-        scale_x, scale_y = window.width / (x_high - x_low), window.height / (y_high - y_low)
-        unit_radius = renderer.points_to_pixels(np.sqrt(_UNIT_MARKER_AREA) / 2)
-        # (centre x, centre y, half width, half height) in pixels of everything placed so far
-        placed = [
-            (x * scale_x, y * scale_y, unit_radius, unit_radius) for x, y in self.unit_centres
+        to_pixels = self.axes.transData.transform
+        # A unit is a disc; 1 pixel more keeps a label off its outline.
+        unit_radius = renderer.points_to_pixels(np.sqrt(_UNIT_MARKER_AREA) / 2) + 1
+        units = to_pixels(self.unit_centres)
+        segments = [
+            (to_pixels([start, end]), renderer.points_to_pixels(width) / 2)
+            for start, end, width in self.edges
         ]
-        for text, (x0, y0), (x1, y1), preferred in self.labels:
+        placed = []  # boxes of the labels placed so far
+        for text, edge, preferred in self.labels:
+            (start, end), _ = segments[edge]
+            angle = np.arctan2(end[1] - start[1], end[0] - start[0])
+            text.set_rotation(0)  # measure the label unturned: its box turns with it
             size = text.get_window_extent(renderer)
-            half_width, half_height = size.width / 2 + 1, size.height / 2 + 1
-            spots = [preferred, *sorted(_LABEL_SPOTS, key=lambda spot: abs(spot - preferred))]
-            points = [(x0 + spot * (x1 - x0), y0 + spot * (y1 - y0)) for spot in spots]
-            crowding = [
-                _overlap_area((x * scale_x, y * scale_y, half_width, half_height), placed)
-                for x, y in points
-            ]
-            clear = [index for index, area in enumerate(crowding) if area == 0]
-            x, y = points[clear[0] if clear else int(np.argmin(crowding))]
-            text.set_position((x, y))
-            placed.append((x * scale_x, y * scale_y, half_width, half_height))
+            text.set_rotation(np.degrees(angle))
+            pad = renderer.points_to_pixels(_EDGE_LABEL_PAD * _EDGE_LABEL_FONTSIZE)
+            half = np.array([size.width / 2 + pad, size.height / 2 + pad])
+            best_key, best_box, best_spot = None, None, preferred
+            for spot in (preferred, *_LABEL_SPOTS):
+                box = _Box(start + spot * (end - start), half, angle)
+                crowding = sum(box.meets_disc(centre, unit_radius) for centre in units) + sum(
+                    box.overlaps(other) for other in placed
+                )
+                crossings = sum(
+                    box.meets_segment(ends, half_line)
+                    for other, (ends, half_line) in enumerate(segments)
+                    if other != edge
+                )
+                key = (crowding, crossings, abs(spot - preferred))
+                if best_key is None or key < best_key:
+                    best_key, best_box, best_spot = key, box, spot
+            (x0, y0), (x1, y1), _ = self.edges[edge]
+            text.set_position((x0 + best_spot * (x1 - x0), y0 + best_spot * (y1 - y0)))
+            placed.append(best_box)
 
 
-def _overlap_area(box, others):
-    """Total area that box (centre x, centre y, half width, half height) shares with others."""
-    centre_x, centre_y, half_width, half_height = box
-    return sum(
-        max(0.0, half_width + other_w - abs(centre_x - other_x))
-        * max(0.0, half_height + other_h - abs(centre_y - other_y))
-        for other_x, other_y, other_w, other_h in others
-    )
+class _Box:
+    """A rectangle in pixels, turned by `angle` radians about its centre."""
+
+    def __init__(self, centre, half, angle):
+        self.centre = np.asarray(centre, dtype=float)
+        self.half = half  # half width and half height along its own axes
+        # Columns: the box's own x and y directions in pixel coordinates.
+        self.frame = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+
+    def _local(self, points):
+        """Pixel points in the box's own frame (centre at 0, sides parallel to the axes)."""
+        return (np.asarray(points, dtype=float) - self.centre) @ self.frame
+
+    def meets_disc(self, centre, radius):
+        """Whether the disc of `radius` pixels about `centre` reaches into the box."""
+        local = self._local(centre)
+        nearest = np.clip(local, -self.half, self.half)
+        return bool(np.hypot(*(local - nearest)) < radius)
+
+    def meets_segment(self, ends, margin):
+        """Whether the segment between ends[0] and ends[1] passes within margin of the box.
+
+        Clips the segment's parameter range [0, 1] to the box's two slabs in its own frame
+        (Liang-Barsky): they meet when some part of the range survives both.
+        """
+        start, stop = self._local(ends)
+        low, high = 0.0, 1.0
+        for axis in range(2):
+            half, step = self.half[axis] + margin, stop[axis] - start[axis]
+            if step == 0:
+                if abs(start[axis]) > half:
+                    return False
+                continue
+            enter, leave = sorted(((-half - start[axis]) / step, (half - start[axis]) / step))
+            low, high = max(low, enter), min(high, leave)
+            if low > high:
+                return False
+        return True
+
+    def overlaps(self, other):
+        """Separating-axis test: two rectangles are apart iff some side's normal separates them."""
+        gap = other.centre - self.centre
+        for axis in (*self.frame.T, *other.frame.T):
+            reach = (
+                np.abs(self.frame.T @ axis) @ self.half + np.abs(other.frame.T @ axis) @ other.half
+            )
+            if abs(gap @ axis) >= reach:
+                return False
+        return True
 
 
 def _label(value, spec):
-    """value formatted with spec, never as "-0.00": a tiny negative rounds to a plain zero."""
+    """value formatted with spec, never as "-0.00": a tiny negative rounds to a plain zero.
+
+    The sign is a true minus (as on matplotlib's tick labels): a hyphen is so short that,
+    on a label turned along its edge, it reads as part of the line.
+    """
     rounded = float(f"{value:{spec}}") + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"{rounded:{spec}}"
+    return f"{rounded:{spec}}".replace("-", "\N{MINUS SIGN}")
 
 
 def draw_network(
@@ -173,11 +288,15 @@ def draw_network(
     max_linewidth=6.0,
     title=None,
     colorbar=True,
+    weight_limit=None,
+    colorbar_label="weight $w$",
 ):
     """Draw a fully connected network: edge width is |w|, edge colour the sign of w.
 
     Red edges are positive weights, blue ones negative, all on one scale (the largest |w|
-    of the whole network), so layers can be compared.
+    of the whole network, or `weight_limit`), so layers can be compared. Every edge stays
+    visible: a weight of 0 is a light grey line MIN_EDGE_LINEWIDTH wide, a small one a light
+    red or blue (EDGE_CMAP).
 
     Args:
         weights: list of L weight matrices; weights[l] has shape (n_l + 1, n_{l+1}) when
@@ -188,9 +307,13 @@ def draw_network(
         node_values: optional list of L + 1 arrays, node_values[l] of shape (n_l,), shown as
             the units' fill colour and value (activations, or error signals in notebook 02).
         show_values: write each weight's value on its edge (for tiny networks).
-        max_linewidth: line width of the largest |w|.
+        max_linewidth: line width of the largest |w|, at least MIN_EDGE_LINEWIDTH.
         title: axes title.
         colorbar: add a colour bar for the weight scale.
+        weight_limit: the |w| drawn in the strongest colour and `max_linewidth` wide (larger
+            ones are drawn like it); the largest |w| of `weights` when None. Give several
+            drawings the same limit to make their edges comparable.
+        colorbar_label: label of the colour bar (e.g. when the edges show gradients).
 
     Returns:
         the matplotlib Figure.
@@ -203,6 +326,14 @@ def draw_network(
             f"got layers of sizes {sizes}"
         )
     max_linewidth = check_positive_number(max_linewidth, "max_linewidth")
+    if max_linewidth < MIN_EDGE_LINEWIDTH:
+        raise ValueError(
+            f"max_linewidth must be at least MIN_EDGE_LINEWIDTH = {MIN_EDGE_LINEWIDTH}, "
+            f"got {max_linewidth}"
+        )
+    if weight_limit is None:
+        weight_limit = max(float(np.abs(w).max()) for w in checked) or 1.0
+    weight_limit = check_positive_number(weight_limit, "weight_limit")
     if node_values is not None:
         node_values = _check_node_values(node_values, sizes)
 
@@ -218,11 +349,9 @@ def draw_network(
     if ax is None:
         _, ax = style.new_figure(width=1.6 * n_layers + 1.0, height=0.6 * tallest + 1.0)
     fig = ax.figure
-    cmap = colormaps[style.DIVERGING]
-    largest = max(float(np.abs(w).max()) for w in checked) or 1.0
-    norm = Normalize(-largest, largest)
+    norm = Normalize(-weight_limit, weight_limit)
 
-    edge_labels = []
+    edges, edge_labels = [], []
     for layer, w in enumerate(checked):
         source_heights = heights[layer]
         # The upper layer's bias unit gets no incoming edges: it is the constant 1.
@@ -230,14 +359,17 @@ def draw_network(
         for i, y0 in enumerate(source_heights):
             for j, y1 in enumerate(target_heights):
                 value = float(w[i, j])
+                strength = min(abs(value) / weight_limit, 1.0)
+                linewidth = MIN_EDGE_LINEWIDTH + (max_linewidth - MIN_EDGE_LINEWIDTH) * strength
                 ax.plot(
                     [layer, layer + 1],
                     [y0, y1],
-                    color=cmap(norm(value)),
-                    linewidth=0.4 + max_linewidth * abs(value) / largest,
+                    color=EDGE_CMAP(norm(value)),
+                    linewidth=linewidth,
                     solid_capstyle="round",
                     zorder=1,
                 )
+                edges.append(((layer, y0), (layer + 1, y1), linewidth))
                 if show_values:
                     # Staggered by target, so one fan's labels start apart.
                     preferred = 0.2 + 0.6 * (j + 0.5) / len(target_heights)
@@ -248,10 +380,15 @@ def draw_network(
                         fontsize=_EDGE_LABEL_FONTSIZE,
                         ha="center",
                         va="center",
-                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"},
+                        rotation_mode="anchor",  # turn about its centre, on the edge
+                        bbox={
+                            "boxstyle": f"round,pad={_EDGE_LABEL_PAD}",
+                            "fc": "white",
+                            "ec": "none",
+                        },
                         zorder=3,
                     )
-                    edge_labels.append((text, (layer, y0), (layer + 1, y1), preferred))
+                    edge_labels.append((text, len(edges) - 1, preferred))
 
     value_bound = 1.0
     if node_values is not None:
@@ -267,7 +404,7 @@ def draw_network(
                 ax.text(layer, y + 0.42, f"${symbol}_0$", ha="center", va="bottom", fontsize=8)
             elif node_values is not None:
                 value = float(node_values[layer][unit - 1])
-                face = cmap(0.5 + 0.5 * value / value_bound)
+                face = colormaps[style.DIVERGING](0.5 + 0.5 * value / value_bound)
                 ax.text(layer, y - 0.42, _label(value, ".2f"), ha="center", va="top", fontsize=7)
             ax.scatter(
                 [layer],
@@ -285,14 +422,12 @@ def draw_network(
     ax.set_ylim(-half - 0.8, half + 0.8)
     ax.set_axis_off()
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize=style.TITLE_FONTSIZE)
     if colorbar:
-        bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6)
-        bar.set_label("weight $w$")
-        bar.outline.set_visible(False)
+        edge_colorbar(ax, weight_limit, colorbar_label)
     if edge_labels:
         unit_centres = [(layer, y) for layer in range(n_layers) for y in heights[layer]]
-        ax.add_artist(_EdgeLabelPlacer(edge_labels, unit_centres))
+        ax.add_artist(_EdgeLabelPlacer(edge_labels, edges, unit_centres))
     return fig
 
 
@@ -467,7 +602,7 @@ def draw_hidden_features(
             )
         ax.set_xlim(extent[0], extent[1])
         ax.set_ylim(extent[2], extent[3])
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=style.TITLE_FONTSIZE)
         ax.set_xlabel("$x_1$")
         if panel == 0:
             ax.set_ylabel("$x_2$")
@@ -525,7 +660,7 @@ def draw_activations(names=("step", "sigmoid", "tanh", "relu", "identity"), a_ra
         ax.plot(a, h(a), color=style.PALETTE[0], linewidth=2)
         ax.axhline(0, color="gray", linewidth=0.5)
         ax.axvline(0, color="gray", linewidth=0.5)
-        ax.set_title(name, fontsize=10)
+        ax.set_title(name, fontsize=style.TITLE_FONTSIZE)
         ax.set_xlabel("$a$")
     axes[0].set_ylabel("$h(a)$")
     return fig

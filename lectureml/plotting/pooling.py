@@ -15,7 +15,14 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from lectureml._validate import check_2d_arrays, check_int, describe
-from lectureml.plotting.style import GRAY, PALETTE, SEQUENTIAL, new_figure
+from lectureml.plotting.style import (
+    GRAY,
+    LEGEND_FONTSIZE,
+    PALETTE,
+    SEQUENTIAL,
+    TITLE_FONTSIZE,
+    new_figure,
+)
 
 # Four light tints in a 2 x 2 checkerboard: neighbouring windows never share a colour.
 _WINDOW_TINTS = ("#CFE3F2", "#FBE3B5", "#CDEBDD", "#F4CDB8")
@@ -166,9 +173,9 @@ def draw_shift_curves(shifts, curves, ylabel, title=None, styles=None):
     ax.set_xlabel("shift of the input (pixels)")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=LEGEND_FONTSIZE, frameon=False)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=TITLE_FONTSIZE)
     return fig
 
 
@@ -181,7 +188,8 @@ def draw_receptive_fields(image, windows, labels, gradients=(), gradient_titles=
             pixels (stops excluded), as from `lectureml.receptive_field.receptive_field_window`.
         labels: one legend label per window, e.g. "conv 3x3: 3x3".
         gradients: 2-D arrays (H, W), the unit's gradient with respect to the input; each gets
-            a panel where zero pixels are white and the last window is outlined.
+            a panel of its magnitude on its own scale from 0, with a colour bar to read it, and
+            the last window outlined; pixels with zero gradient are white.
         gradient_titles: one title per gradient.
 
     Returns:
@@ -199,7 +207,8 @@ def draw_receptive_fields(image, windows, labels, gradients=(), gradient_titles=
             f"gradient_titles must have one title per gradient ({len(gradients)}), "
             f"got {len(gradient_titles)}"
         )
-    fig, axes = new_figure(ncols=1 + len(gradients), width=3.3, height=3.3)
+    # Wider than tall: room for the legend and the colour bars beside the square panels.
+    fig, axes = new_figure(ncols=1 + len(gradients), width=3.7, height=3.3)
     axes = list(np.atleast_1d(axes))
     axes[0].imshow(image, cmap=GRAY, interpolation="nearest")
     for index, (((r0, r1), (c0, c1)), label) in enumerate(zip(windows, labels, strict=True)):
@@ -214,14 +223,22 @@ def draw_receptive_fields(image, windows, labels, gradients=(), gradient_titles=
                 label=label,
             )
         )
-    axes[0].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    axes[0].legend(
+        fontsize=LEGEND_FONTSIZE, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
+    )
     axes[0].set_title("receptive field after each layer", fontsize=9)
     (r0, r1), (c0, c1) = windows[-1]
     for ax, gradient, title in zip(axes[1:], gradients, gradient_titles, strict=True):
         magnitude = np.abs(gradient)
         shown = np.ma.masked_where(magnitude == 0, magnitude)
         ax.imshow(np.ones_like(magnitude), cmap=GRAY, vmin=0, vmax=1, interpolation="nearest")
-        ax.imshow(shown, cmap=SEQUENTIAL, interpolation="nearest")
+        # Each panel keeps its own range (a shared one would leave the spread-out mean-pooling
+        # gradient nearly black next to max pooling's concentrated one); the colour bar makes
+        # the ranges readable, and says that white, a masked pixel, is a zero gradient.
+        drawn = ax.imshow(shown, cmap=SEQUENTIAL, vmin=0, interpolation="nearest")
+        bar = fig.colorbar(drawn, ax=ax, shrink=0.8)
+        bar.set_label("|gradient| (white = 0)", fontsize=8)
+        bar.ax.tick_params(labelsize=7)
         ax.add_patch(
             Rectangle(
                 (c0 - 0.5, r0 - 0.5),
@@ -276,5 +293,5 @@ def draw_receptive_field_growth(layer_names, stacks):
     ax.margins(y=0.15)
     ax.set_ylabel("receptive field side (input pixels)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    ax.legend(fontsize=LEGEND_FONTSIZE, frameon=False, loc="upper left")
     return fig

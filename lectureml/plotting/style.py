@@ -9,6 +9,9 @@ DIVERGING = "RdBu_r"
 # Sequential map for images and activations.
 SEQUENTIAL = "viridis"
 GRAY = "gray"
+# Font sizes (points) shared by every figure, so titles and legends look alike across notebooks.
+TITLE_FONTSIZE = 10
+LEGEND_FONTSIZE = 8
 
 
 def new_figure(ncols=1, nrows=1, width=4.0, height=3.0, **subplot_kw):

@@ -12,7 +12,11 @@ import numpy as np
 
 from lectureml import diagnostics
 from lectureml._validate import as_float_array, check_int
-from lectureml.plotting.activations import draw_activation_ridges, draw_gradient_norms
+from lectureml.plotting.activations import (
+    display_name,
+    draw_activation_ridges,
+    draw_gradient_norms,
+)
 from lectureml.plotting.style import PALETTE, new_figure
 from lectureml.widgets import show_figure
 
@@ -104,7 +108,7 @@ def gradient_flow_explorer(x, labels, activation="relu", depth=8, width=64, seed
         draw_activation_ridges(
             results[kind.value][1],
             ax=ridge_ax,
-            title=f"{kind.value} activations",
+            title=f"{display_name(kind.value)} activations",
             colour=PALETTE[KINDS.index(kind.value)],
         )
         show_figure(output, fig)
