@@ -36,6 +36,14 @@ def is_integer(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
+def as_int_tuple(value):
+    """A tuple or list of integers (see `is_integer`) as a tuple of ints, else None: how the
+    checks read a shape a student typed as (6, 24, 24), [6, 24, 24] or from numpy."""
+    if not isinstance(value, (tuple, list)) or not all(is_integer(n) for n in value):
+        return None
+    return tuple(int(n) for n in value)
+
+
 def plain(value, limit=60):
     """A value as a student would type it, for messages: 12, (6,), [300, 256], 2416.0, never
     numpy 2's np.int64(12); an array by its shape; anything long cut to `limit` characters."""

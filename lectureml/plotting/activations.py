@@ -10,11 +10,16 @@
 """
 
 import numpy as np
-from matplotlib.ticker import NullFormatter
 
 from lectureml import activations
 from lectureml._validate import as_float_array, check_int, describe
-from lectureml.plotting.style import LEGEND_FONTSIZE, PALETTE, TITLE_FONTSIZE, new_figure
+from lectureml.plotting.style import (
+    LEGEND_FONTSIZE,
+    PALETTE,
+    TITLE_FONTSIZE,
+    new_figure,
+    one_two_five_log_ticks,
+)
 
 # The lecture's list of activation functions ("none" is the identity), plus tanh.
 LECTURE_ACTIVATIONS = ("step", "logistic", "softmax", "relu", "identity", "tanh")
@@ -29,9 +34,6 @@ _TITLES = {
 }
 # How the prose writes an activation used as a series label; other labels are shown as given.
 _DISPLAY_NAMES = {"relu": "ReLU", "sigmoid": "logistic"}
-# Labelled values (percent) of the error axis: the 2% target and the 2-20% band where the
-# race is decided need labels of their own, which decades alone (10, 100) do not give.
-_PERCENT_TICKS = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 
 
 def display_name(label):
@@ -292,13 +294,11 @@ def draw_error_curves(errors, target, ax=None, max_epochs=None):
     )
     if max_epochs is not None:
         ax.set_xlim(0.5, check_int(max_epochs, "max_epochs", minimum=1) + 0.5)
-    low, high = ax.get_ylim()
-    shown = [tick for tick in _PERCENT_TICKS if low <= tick <= high]
-    # On a range too narrow for two of these values matplotlib's own labels are kept.
-    if len(shown) >= 2:
-        ax.set_yticks(shown, [f"{tick:g}" for tick in shown])
-        # The minor ticks stay as unlabelled grid lines; their default labels would crowd these.
-        ax.yaxis.set_minor_formatter(NullFormatter())
+    # The 2% target and the 2-20% band where the race is decided need labels of their own,
+    # which decades alone (10, 100) do not give.
+    one_two_five_log_ticks(
+        ax, np.concatenate([100 * values for values in errors.values()] + [[target_percent]])
+    )
     ax.set_xlabel("epoch")
     ax.set_ylabel("training error (%)")
     ax.grid(True, which="both", axis="y", alpha=0.3)

@@ -1,7 +1,5 @@
 """Figures of notebook 03: steps and bumps, sums of bumps, error against M, sawtooths."""
 
-import math
-
 import numpy as np
 from matplotlib.ticker import NullLocator
 
@@ -169,32 +167,6 @@ def draw_fits(x, target_values, fits, title=None, ax=None, legend=True, ylabel=N
     return fig
 
 
-def _one_two_five_ticks(ax, values):
-    """Log y axis labelled at 1, 2, 5 times powers of ten, with limits on such values.
-
-    Decades alone leave an axis spanning one or two decades with one or two labels; the limits
-    snap to the nearest labelled values around the data, so the lowest and highest points lie
-    between two labelled ticks, at least 10% inside so the frame does not cut their markers.
-    Over more than three decades matplotlib's decade labels are enough and are kept.
-    """
-    values = np.asarray(values, dtype=float)
-    values = values[values > 0]
-    low, high = float(values.min()), float(values.max())
-    if high / low > 1e3:
-        return
-    candidates = [
-        m * 10.0**e
-        for e in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 2)
-        for m in (1, 2, 5)
-    ]
-    bottom = max(c for c in candidates if c <= low / 1.1)
-    top = min(c for c in candidates if c >= high * 1.1)
-    ticks = [c for c in candidates if bottom <= c <= top]
-    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.set_ylim(bottom, top)
-
-
 def draw_error_curves(M_values, panels, ncols=2, width=3.8, height=2.9):
     """Errors against the number of hidden units M on log-log axes, one panel per quantity.
 
@@ -243,7 +215,7 @@ def draw_error_curves(M_values, panels, ncols=2, width=3.8, height=2.9):
             ax.set_yscale("linear")
             ax.set_ylim(*panel["ylim"])
         else:
-            _one_two_five_ticks(ax, np.concatenate(shown))
+            style.one_two_five_log_ticks(ax, np.concatenate(shown))
         ax.set_xticks(M_values, [f"{m:g}" for m in M_values])
         ax.xaxis.set_minor_locator(NullLocator())
         ax.set_xlabel("hidden units $M$")

@@ -8,7 +8,7 @@ import numpy as np
 
 from lectureml import activations
 from lectureml.grading import function_check, value_check
-from lectureml.grading.verdict import is_integer, key_problem, plain
+from lectureml.grading.verdict import as_int_tuple, is_integer, key_problem, plain
 
 
 def _network(rng, D, M, K, N):
@@ -53,15 +53,6 @@ EXPECTED_SHAPES = {
 }
 
 
-def _as_shape(value):
-    """The shape as a tuple of ints, or None when it is not a sequence of integers."""
-    if not isinstance(value, (tuple, list)):
-        return None
-    if not all(is_integer(n) for n in value):
-        return None
-    return tuple(int(n) for n in value)
-
-
 def _hint(got, want):
     """What kind of mistake turns `want` into `got`, without saying what `want` is."""
     if len(got) != len(want):
@@ -83,7 +74,7 @@ def judge_shapes(shapes):
     if problem:
         return False, problem
     for key, want in EXPECTED_SHAPES.items():
-        got = _as_shape(shapes[key])
+        got = as_int_tuple(shapes[key])
         if got is None:
             got_text = plain(shapes[key])
             return False, f"shapes[{key!r}] must be a tuple (or list) of ints, got {got_text}"

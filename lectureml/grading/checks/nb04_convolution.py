@@ -17,7 +17,7 @@ import numpy as np
 
 from lectureml.conv import conv2d
 from lectureml.grading import call, function_check, value_check
-from lectureml.grading.verdict import is_integer, key_problem, plain
+from lectureml.grading.verdict import as_int_tuple, is_integer, key_problem, plain
 
 LECTURE_IMAGE = np.array(
     [
@@ -94,15 +94,12 @@ def judge_output_sizes(output_sizes):
         got = output_sizes[key]
         where = f"output_sizes[{key!r}]"
         if isinstance(want, tuple):
-            if not (
-                isinstance(got, (tuple, list))
-                and len(got) == len(want)
-                and all(is_integer(n) for n in got)
-            ):
+            shape = as_int_tuple(got)
+            if shape is None or len(shape) != len(want):
                 return False, (
                     f"{where} must be a tuple (or list) of {len(want)} ints, got {plain(got)}"
                 )
-            if tuple(int(n) for n in got) != want:
+            if shape != want:
                 return False, f"{where} = {plain(tuple(got))} is not right"
         else:
             if not is_integer(got):

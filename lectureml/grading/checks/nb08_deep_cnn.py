@@ -20,7 +20,7 @@ import numpy as np
 from lectureml import layers, optim, training
 from lectureml.data import load_mnist_subset
 from lectureml.grading import value_check
-from lectureml.grading.verdict import is_integer, plain
+from lectureml.grading.verdict import as_int_tuple, is_integer, plain
 
 # LeNet-5 (LeCun et al., 1998) as modern code writes it: ReLU units and max pooling.
 # (layer type, settings that must match), in order.
@@ -107,15 +107,6 @@ def _parameter_shapes(kind, settings):
     return {}
 
 
-def _as_shape(value):
-    """A tuple of ints from a list/tuple of integers, else None."""
-    if not isinstance(value, (list, tuple)):
-        return None
-    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in value):
-        return None
-    return tuple(int(n) for n in value)
-
-
 @value_check("08-lenet-model")
 def judge_lenet_model(description):
     if not isinstance(description, dict) or not isinstance(description.get("layers"), list):
@@ -146,14 +137,14 @@ def judge_lenet_model(description):
         parameters = entry.get("parameters")
         if not isinstance(parameters, dict):
             return False, f"layer {index} ({kind}) has unreadable parameters"
-        shapes = {key: _as_shape(value) for key, value in parameters.items()}
+        shapes = {key: as_int_tuple(value) for key, value in parameters.items()}
         if shapes != _parameter_shapes(kind, settings):
             return (
                 False,
                 f"layer {index} ({kind}) has parameters of shapes {shapes}, "
                 f"which do not fit its settings",
             )
-    if _as_shape(description.get("output_shape")) != (2, 10):
+    if as_int_tuple(description.get("output_shape")) != (2, 10):
         return False, (
             f"a forward pass of two digits must give logits of shape (2, 10), "
             f"got {description.get('output_shape')}"
