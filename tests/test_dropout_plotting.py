@@ -13,7 +13,11 @@ from matplotlib.collections import QuadMesh
 from matplotlib.colors import to_rgb
 
 from lectureml.plotting import style
-from lectureml.plotting.dropout import draw_running_means, draw_thinned_networks
+from lectureml.plotting.dropout import (
+    draw_running_means,
+    draw_thinned_network,
+    draw_thinned_networks,
+)
 from lectureml.plotting.network import EDGE_CMAP, EDGE_MAX_LIGHTNESS, MIN_EDGE_LINEWIDTH
 
 
@@ -59,3 +63,15 @@ def test_running_means_use_the_course_font_sizes():
     assert ax.title.get_fontsize() == style.TITLE_FONTSIZE
     assert {text.get_fontsize() for text in ax.get_legend().get_texts()} == {style.LEGEND_FONTSIZE}
     plt.close(fig)
+
+
+def test_a_single_thinned_network_can_explain_its_edge_colours(network):
+    fig = draw_thinned_network(*network, np.array([True, False, True]), colorbar=True)
+    _, bar = fig.axes
+    (strip,) = [item for item in bar.collections if isinstance(item, QuadMesh)]
+    assert strip.get_cmap() is EDGE_CMAP
+    # Dropping unit 2 leaves the largest weight (-5) in, so the scale is the full network's.
+    assert (strip.norm.vmin, strip.norm.vmax) == pytest.approx((-5.0, 5.0))
+    assert "red" in bar.get_ylabel()
+    assert len(draw_thinned_network(*network, np.ones(3, dtype=bool)).axes) == 1
+    plt.close("all")

@@ -17,6 +17,7 @@ from lectureml.plotting import style
 from lectureml.plotting.network import draw_network, edge_colorbar
 
 DROPPED_FACE = "#BBBBBB"
+EDGE_COLORBAR_LABEL = "weight $w$ (red: positive, blue: negative; width: $|w|$)"
 
 
 def draw_running_means(inverted, unscaled, z, p):
@@ -96,7 +97,9 @@ def _check_keep(keep, hidden):
     return keep
 
 
-def draw_thinned_network(W1, b1, W2, b2, keep, ax=None, node_values=None, title=None):
+def draw_thinned_network(
+    W1, b1, W2, b2, keep, ax=None, node_values=None, title=None, colorbar=False
+):
     """A one-hidden-layer network with its dropped hidden units crossed out.
 
     A dropped unit sends nothing on, so its weights are drawn as zero (thin light grey lines);
@@ -111,12 +114,14 @@ def draw_thinned_network(W1, b1, W2, b2, keep, ax=None, node_values=None, title=
         ax: Axes to draw into; a new figure is made when None.
         node_values: optional [inputs (D,), hidden (M,), outputs (K,)] shown in the units.
         title: axes title.
+        colorbar: add a colour bar explaining the edge colours (on the full network's scale).
 
     Returns:
         the matplotlib Figure.
     """
     W1, b1, W2, b2 = _check_small_network(W1, b1, W2, b2)
     keep = _check_keep(keep, W1.shape[1])
+    weight_limit = _weight_limit(W1, b1, W2, b2)
     # The lecture's layout: the bias is row 0, the weight of the constant unit x0 = 1.
     first = np.vstack([b1, W1]) * keep
     second = np.vstack([b2, W2 * keep[:, None]])
@@ -126,7 +131,7 @@ def draw_thinned_network(W1, b1, W2, b2, keep, ax=None, node_values=None, title=
         node_values=node_values,
         colorbar=False,
         title=title,
-        weight_limit=_weight_limit(W1, b1, W2, b2),
+        weight_limit=weight_limit,
     )
     ax = fig.axes[0] if ax is None else ax
     hidden = W1.shape[1]
@@ -142,6 +147,8 @@ def draw_thinned_network(W1, b1, W2, b2, keep, ax=None, node_values=None, title=
         zorder=5,
     )
     ax.scatter(np.ones_like(heights), heights, s=260, marker="x", color="black", zorder=6)
+    if colorbar:
+        edge_colorbar(ax, weight_limit, EDGE_COLORBAR_LABEL)
     return fig
 
 
@@ -170,11 +177,7 @@ def draw_thinned_networks(W1, b1, W2, b2, keeps, titles=None):
     for index, (ax, keep) in enumerate(zip(axes, keeps, strict=True)):
         title = titles[index] if titles is not None else None
         draw_thinned_network(W1, b1, W2, b2, keep, ax=ax, title=title)
-    edge_colorbar(
-        axes,
-        _weight_limit(W1, b1, W2, b2),
-        "weight $w$ (red: positive, blue: negative; width: $|w|$)",
-    )
+    edge_colorbar(axes, _weight_limit(W1, b1, W2, b2), EDGE_COLORBAR_LABEL)
     return fig
 
 

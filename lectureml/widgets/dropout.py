@@ -115,6 +115,7 @@ def _draw(model, point, x_data, y_data, p, draw, seed, grid):
         ax=net_ax,
         node_values=[point, hidden_values, thinned],
         title=f"{int(np.sum(~keep))} of {hidden_units} hidden units dropped",
+        colorbar=True,
     )
     side = int(np.sqrt(len(grid)))
     for probabilities, line, label in (
