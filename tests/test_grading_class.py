@@ -25,7 +25,8 @@ EXERCISES = ("fixture-relu-tests", "fixture-shape-tests", "fixture-kernel-tests"
 POINTS = {"fixture-relu-tests": 2, "fixture-shape-tests": 1, "fixture-kernel-tests": 1}
 # student: statuses of the relu, shape and kernel exercises (the written answer is manual).
 EXPECTED = {
-    "blank": ("error", "error", "error"),
+    "blank": ("blank", "blank", "blank"),
+    "changed_grade_id": ("passed", "passed", "blank"),
     "correct": ("passed", "passed", "passed"),
     "deleted_test": ("failed", "passed", "passed"),
     "edited_test": ("failed", "passed", "passed"),
@@ -37,7 +38,7 @@ EXPECTED = {
     "invalid_json": ("invalid_notebook",) * 3,
     "kernel_exit": ("passed", "kernel_died", "kernel_died"),
     "memory_bomb": ("passed", "passed", "error"),
-    "missing_exercise": ("passed", "error", "passed"),
+    "missing_exercise": ("passed", "blank", "passed"),
     "missing_notebook": ("missing",) * 3,
     "monkeypatch": ("failed", "failed", "failed"),
     "not_a_notebook": ("invalid_notebook",) * 3,
@@ -142,8 +143,19 @@ def test_feedback_shows_the_students_errors_but_never_the_hidden_tests(graded):
     assert len(feedback["huge_output"]) < 10_000
     assert "was edited; the original tests were run" in feedback["edited_test"]
     assert "was deleted; the original tests were run" in feedback["deleted_test"]
-    assert "ran past the time limit" in feedback["infinite_loop"]
-    assert "The kernel died before these tests ran." in feedback["kernel_exit"]
+    assert (
+        "Your cell 'fixture-relu' ran past the time limit of 5 s per cell and was interrupted."
+    ) in feedback["infinite_loop"]
+    assert ("The kernel died in your cell 'fixture-shape', before these tests ran.") in feedback[
+        "kernel_exit"
+    ]
+    assert "### fixture-shape-tests: blank, 0 of 1 point" in feedback["missing_exercise"]
+    # Found by the grade_id it was released with; the other cell has lost that record.
+    assert (
+        "Your cell 'fixture-relu' now has the grade_id 'fixture-relu-v2'; it was found by the "
+        "grade_id it was released with and graded."
+    ) in feedback["changed_grade_id"]
+    assert "grade_ids the assignment does not have ('my-kernel')" in feedback["changed_grade_id"]
     assert "raised MemoryError" in feedback["memory_bomb"]
     assert "raised ModuleNotFoundError" in feedback["exception_before"]
     assert "the file is not valid JSON" in feedback["invalid_json"]
@@ -170,16 +182,24 @@ def test_the_command_line_writes_grades_and_feedback(tmp_path):
     shutil.copy(
         SUBMISSIONS / "correct" / "fixture.ipynb", tmp_path / "class" / "bo" / "fixture (1).ipynb"
     )
+    # A second source nobody submitted is left out, not graded as missing for everyone.
+    unassigned = shutil.copy(SOURCE, tmp_path / "unassigned.ipynb")
     command = [sys.executable, "-m", "lectureml.grading", "grade", "--source", str(SOURCE)]
+    command += ["--source", str(unassigned)]
     command += [str(tmp_path / "class"), "--out", str(tmp_path / "out"), "--jobs", "1"]
     command += ["--timeout-cell", "30", "--timeout-notebook", "120"]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     out = tmp_path / "out"
-    assert done.stdout.startswith("graded 1 submissions (1 notebooks not submitted) in ")
+    assert done.stdout.startswith("graded 1 submission (1 notebook not submitted) in ")
     assert done.stdout.endswith(f"; wrote {out / 'grades.csv'}\n")
-    assert "al/fixture.ipynb: 4 points" in done.stderr
-    assert "bo/fixture.ipynb: missing" in done.stderr
+    assert "note: no student submitted unassigned.ipynb; it is left out" in done.stderr
+    assert "] al/fixture.ipynb: 4 of 4 points (" in done.stderr
+    assert "] bo/fixture.ipynb: missing" in done.stderr
+    # A second run into the same directory must not mix with the first one's files.
+    again = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert again.returncode == 2
+    assert "already holds the results of an earlier run" in again.stderr
     assert (
         "No file fixture.ipynb was submitted. Found 'fixture (1).ipynb' instead: rename your "
         "notebook to fixture.ipynb and submit it again."

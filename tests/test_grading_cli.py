@@ -45,13 +45,48 @@ def test_grade_options_are_validated(capsys):
     with pytest.raises(SystemExit):
         main(["grade", "--source", "s", "subs", "--out", "o", "--jobs", "0"])
     assert "--jobs: must be > 0, got 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["grade", "--source", "s", "subs", "--out", "o", "--timeout-cell", "abc"])
+    assert "--timeout-cell: must be a number > 0, got 'abc'" in capsys.readouterr().err
 
 
-def test_a_second_source_is_refused_rather_than_replacing_the_first(tmp_path, capsys):
+def test_two_sources_with_one_name_are_refused_before_grading(tmp_path, capsys):
     command = ["grade", "--source", str(SOURCE), "--source", str(SOURCE), str(SUBMISSIONS)]
     assert main([*command, "--out", str(tmp_path)]) == 2
-    assert "--source must be given once, got 2: " in capsys.readouterr().err
+    assert "two source notebooks share the file name 'fixture.ipynb'" in capsys.readouterr().err
     assert not (tmp_path / "grades.csv").exists()
+
+
+def test_a_wrong_submissions_layout_is_refused_before_grading(tmp_path, capsys):
+    grade = ["grade", "--source", str(SOURCE)]
+    (tmp_path / "flat").mkdir()
+    shutil.copy(SOURCE, tmp_path / "flat" / "fixture.ipynb")
+    (tmp_path / "flat" / "alice").mkdir()
+    assert main([*grade, str(tmp_path / "flat"), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (
+        f"lectureml-grade grade: no student folder in {tmp_path / 'flat'} holds any of "
+        f"fixture.ipynb (1 folder(s)); it holds 1 notebook(s) directly, e.g. 'fixture.ipynb'; "
+        f"expected {tmp_path / 'flat'}/<student>/<notebook>\n"
+    )
+    assert main([*grade, str(SOURCE), "--out", str(tmp_path / "out")]) == 2
+    assert f"submissions directory {SOURCE} is not a directory" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_earlier_runs_results_are_kept_unless_overwrite_is_asked(tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "feedback").mkdir(parents=True)
+    (out / "feedback" / "old-student.md").write_text("last week's feedback")
+    command = ["grade", "--source", str(SOURCE), str(SUBMISSIONS), "--out", str(out)]
+    assert main(command) == 2
+    assert "choose another --out, or replace them with --overwrite" in capsys.readouterr().err
+    assert (out / "feedback" / "old-student.md").exists()
+
+
+def test_a_student_version_given_as_source_is_named_as_such(tmp_path, capsys):
+    student = SUBMISSIONS / "blank" / "fixture.ipynb"
+    assert main(["grade", "--source", str(student), str(SUBMISSIONS), "--out", str(tmp_path)]) == 2
+    assert "it looks like a released student version" in capsys.readouterr().err
 
 
 def test_a_kernel_user_asked_for_by_name_is_required_not_hoped_for(tmp_path, capsys):
@@ -99,7 +134,31 @@ def test_check_reports_an_exercise_whose_test_cell_was_deleted(tmp_path):
     # Before, the exercise vanished from the report ("2 of 2") though the grader grades it.
     assert lines[0] == "fixture.ipynb: 2 of 3 exercises pass their visible tests"
     assert lines[-1].startswith(
-        "  [no test] fixture-relu-tests (points unknown): its test cell is missing"
+        "  [no test] fixture-relu-tests (points unknown): its test cell is missing, or this "
+        "solution cell's grade_id was changed"
+    )
+
+
+@pytest.mark.slow
+def test_check_agrees_with_the_grader_on_missing_and_renamed_solution_cells(tmp_path):
+    notebook = shutil.copy(SUBMISSIONS / "missing_exercise" / "fixture.ipynb", tmp_path)
+    report = self_check(notebook, cell_timeout=30)
+    shape = next(r for r in report.results if r.grade_id == "fixture-shape-tests")
+    assert shape.status == "no solution"
+    assert shape.message.startswith("the grader finds no solution cell 'fixture-shape'")
+    notebook = shutil.copy(SUBMISSIONS / "changed_grade_id" / "fixture.ipynb", tmp_path)
+    report = self_check(notebook, cell_timeout=30)
+    statuses = {r.grade_id: r.status for r in report.results}
+    # relu's cell is found by the grade_id it was released with, as the grader finds it.
+    assert statuses == {
+        "fixture-relu-tests": "pass",
+        "fixture-shape-tests": "pass",
+        "fixture-kernel-tests": "no solution",
+        "fixture-explain": "manual",
+        "my-kernel-tests": "no test",
+    }
+    assert report.notes[0].startswith(
+        "cell 'fixture-relu' has the grade_id 'fixture-relu-v2' now; the grader still finds it"
     )
 
 

@@ -14,6 +14,7 @@ from lectureml.grading.grade import (
     InvalidNotebook,
     SourceNotebook,
     SubmissionResult,
+    _renamed,
     grade_submission,
     load_submission_cells,
     rebuild,
@@ -147,8 +148,13 @@ def test_release_of_the_fixture_follows_the_rules():
         assert "expect(" not in text
         if after.cell_type == "code":
             assert after.outputs == [] and after.execution_count is None
-            # The fingerprint the self-check uses to tell added and changed cells apart.
-            assert after.metadata.pop("lectureml") == {"source": fingerprint(text)}
+        if after.cell_type == "code" or "grade_id" in nbgrader:
+            # The fingerprint the self-check uses to tell added and changed cells apart, and
+            # the grade_id that still finds a cell whose nbgrader grade_id was edited.
+            expected = {"source": fingerprint(text)} if after.cell_type == "code" else {}
+            if "grade_id" in nbgrader:
+                expected["grade_id"] = nbgrader["grade_id"]
+            assert after.metadata.pop("lectureml") == expected
         if nbgrader.get("solution"):
             assert "jupyter" not in after.metadata  # un-collapsed
             assert ("NotImplementedError" in text) == (after.cell_type == "code")
@@ -250,6 +256,31 @@ def test_rebuild_grades_a_missing_solution_cell_as_the_released_stub():
     _, nb, notes = _rebuilt("missing_exercise")
     assert notes == ["Your notebook has no cell 'fixture-shape'; it was graded as left blank."]
     assert nb.cells[6].source == "# YOUR CODE HERE\nraise NotImplementedError()"
+
+
+def test_rebuild_finds_a_renamed_solution_cell_by_its_released_grade_id():
+    source, nb, notes = _rebuilt("changed_grade_id")
+    assert notes == [
+        "Your cell 'fixture-relu' now has the grade_id 'fixture-relu-v2'; it was found by the "
+        "grade_id it was released with and graded.",
+        "Your notebook has no cell 'fixture-kernel'; it was graded as left blank.",
+        "Your notebook has solution cells with grade_ids the assignment does not have "
+        "('my-kernel'); they were not graded. A cell's grade_id (cell metadata) must stay as "
+        "released.",
+    ]
+    assert "np.maximum(a, 0)" in nb.cells[3].source
+    assert nb.cells[9].source == solution_stub(source.nb.cells[9])
+
+
+def test_a_missing_notebooks_hint_never_suggests_another_assigned_notebook(tmp_path):
+    for name in ("04-convolution.ipynb", "05-pooling (1).ipynb"):
+        (tmp_path / name).write_text("{}")
+    assigned = ("04-convolution.ipynb", "05-pooling.ipynb", "06-relu.ipynb")
+    assert _renamed(tmp_path / "06-relu.ipynb", assigned) == ""
+    assert _renamed(tmp_path / "05-pooling.ipynb", assigned) == (
+        " Found '05-pooling (1).ipynb' instead: rename your notebook to 05-pooling.ipynb and "
+        "submit it again."
+    )
 
 
 def test_rebuild_ignores_the_order_of_the_students_cells():

@@ -1,8 +1,8 @@
 """Command line: `lectureml-grade` or `python -m lectureml.grading`.
 
 lectureml-grade release SOURCE... --out DIR
-lectureml-grade grade --source NOTEBOOK_OR_DIR SUBMISSIONS_DIR --out DIR
-                      [--jobs N] [--timeout-cell S] [--timeout-notebook S]
+lectureml-grade grade --source NOTEBOOK_OR_DIR [--source ...] SUBMISSIONS_DIR --out DIR
+                      [--overwrite] [--jobs N] [--timeout-cell S] [--timeout-notebook S]
                       [--memory-limit MB] [--kernel-user NAME]
 lectureml-grade check NOTEBOOK [--timeout-cell S]
 """
@@ -16,8 +16,13 @@ from lectureml.grading.child import skip_iri_grammar
 
 
 def _positive(kind):
+    noun = "a whole number" if kind is int else "a number"
+
     def parse(text):
-        value = kind(text)
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {noun} > 0, got {text!r}") from None
         if value <= 0:
             raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
         return value
@@ -34,9 +39,21 @@ def _parser():
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    release_parser = commands.add_parser("release", help="write the student versions")
-    release_parser.add_argument("sources", nargs="+", metavar="SOURCE")
-    release_parser.add_argument("--out", required=True, metavar="DIR")
+    release_parser = commands.add_parser(
+        "release",
+        help="write the student versions",
+        description="Writes DIR/<notebook>.ipynb for each source: solutions replaced by "
+        "raise NotImplementedError(), hidden tests and outputs removed.",
+    )
+    release_parser.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="an instructor notebook (with solutions), or a directory of them",
+    )
+    release_parser.add_argument(
+        "--out", required=True, metavar="DIR", help="where the student versions go"
+    )
 
     statuses = "; ".join(f"{name}: {meaning}" for name, meaning in STATUSES.items())
     grade_parser = commands.add_parser(
@@ -49,10 +66,22 @@ def _parser():
         required=True,
         action="append",
         metavar="NOTEBOOK_OR_DIR",
-        help="the instructor's notebook, or a directory of them (give it once)",
+        help="the instructor's notebook (with solutions and hidden tests), or a directory of "
+        "them; repeat it to grade several. Notebooks no student submitted are left out",
     )
-    grade_parser.add_argument("submissions", metavar="SUBMISSIONS_DIR")
-    grade_parser.add_argument("--out", required=True, metavar="DIR")
+    grade_parser.add_argument(
+        "submissions",
+        metavar="SUBMISSIONS_DIR",
+        help="one folder per student: SUBMISSIONS_DIR/<student>/<notebook>.ipynb",
+    )
+    grade_parser.add_argument(
+        "--out", required=True, metavar="DIR", help="where grades.csv and feedback/ are written"
+    )
+    grade_parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the grades.csv and feedback/ of an earlier run in DIR (refused otherwise)",
+    )
     grade_parser.add_argument(
         "--jobs",
         type=_positive(int),
@@ -90,21 +119,25 @@ def _parser():
         "this Python, otherwise your own user",
     )
 
-    check_parser = commands.add_parser("check", help="run a notebook's visible tests")
-    check_parser.add_argument("notebook", metavar="NOTEBOOK")
-    check_parser.add_argument("--timeout-cell", type=_positive(float), default=60, metavar="S")
+    check_parser = commands.add_parser(
+        "check",
+        help="run a notebook's visible tests",
+        description="Runs the saved notebook top to bottom in a fresh kernel, as the grader "
+        "does, and prints one line per exercise. Exit code 0 when every exercise passes.",
+    )
+    check_parser.add_argument("notebook", metavar="NOTEBOOK", help="your saved notebook")
+    check_parser.add_argument(
+        "--timeout-cell",
+        type=_positive(float),
+        default=60,
+        metavar="S",
+        help="seconds before a cell is interrupted (default 60)",
+    )
     return parser
 
 
 def _grade(args):
-    from lectureml.grading.grade import GradeSettings, SetupError, grade_class, is_missing
-
-    if len(args.source) > 1:
-        # Grading only the last one would look like a complete run.
-        raise SetupError(
-            f"--source must be given once, got {len(args.source)}: "
-            f"{', '.join(args.source)}; put the notebooks in one directory and pass that"
-        )
+    from lectureml.grading.grade import GradeSettings, grade_class, is_missing
 
     settings = GradeSettings(
         cell_timeout=args.timeout_cell,
@@ -115,16 +148,19 @@ def _grade(args):
     )
     started = time.perf_counter()
     results = grade_class(
-        args.source[0],
+        args.source,
         args.submissions,
         args.out,
         settings,
         log=lambda message: print(message, file=sys.stderr),
+        overwrite=args.overwrite,
     )
     elapsed = time.perf_counter() - started
     missing = sum(is_missing(result) for result in results)
+    graded = len(results) - missing
     print(
-        f"graded {len(results) - missing} submissions ({missing} notebooks not submitted) "
+        f"graded {graded} submission{'' if graded == 1 else 's'} "
+        f"({missing} notebook{'' if missing == 1 else 's'} not submitted) "
         f"in {elapsed:.1f} s; wrote {Path(args.out) / 'grades.csv'}"
     )
     return 0

@@ -14,7 +14,7 @@ missing solution cell is graded as the released stub; extra or reordered cells a
 The rebuilt notebook runs on a temporary copy (the submission file is only read) in a fresh
 kernel, and the hidden tests' records are decided here, in the grader's process.
 
-Statuses in grades.csv (STATUSES below): passed, failed, error, timeout, kernel_died,
+Statuses in grades.csv (STATUSES below): passed, failed, error, blank, timeout, kernel_died,
 missing, invalid_notebook, manual. An autograded exercise earns all its points when it
 passed and none otherwise; a manual one has empty points for a person to fill in.
 """
@@ -28,7 +28,9 @@ import queue
 import re
 import stat
 import sys
+import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +46,7 @@ from lectureml.grading.notebook import (
     is_test_cell,
     notebook_paths,
     read_source,
+    released_grade_id,
     solution_stub,
     source_text,
     strip_hidden_tests,
@@ -56,6 +59,7 @@ STATUSES = {
     "passed": "the tests ran without error and every hidden check accepted the answer",
     "failed": "a visible assert failed, or a hidden check rejected the answer or got none",
     "error": "the test cell raised another exception (NotImplementedError, NameError, ...)",
+    "blank": "not attempted: every solution cell of the exercise is as released (or missing)",
     "timeout": "a cell of the exercise exceeded --timeout-cell, or the notebook its budget",
     "kernel_died": "the kernel died (os._exit, a crash) before the exercise's tests finished",
     "missing": "the student's folder has no file for this notebook",
@@ -63,6 +67,7 @@ STATUSES = {
     "or a symbolic link",
     "manual": "graded by a person: points left empty",
 }
+BLANK_DETAIL = "Not attempted: the solution cell is as released, or was not found."
 CSV_COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "status")
 MAX_SUBMISSION_BYTES = 100 * 2**20
 DEFAULT_KERNEL_USER = "nobody"
@@ -162,9 +167,27 @@ def rebuild(source, student_cells):
         if name in submitted and name is not None:
             notes.append(f"Your notebook has several cells '{name}'; the first one was graded.")
         submitted.setdefault(name, cell)
+    expected = {grade_id(cell) for cell in nb.cells if is_solution_cell(cell)}
+    # Solution cells whose grade_id the student changed, by the grade_id they were released with.
+    renamed, unknown = {}, []
+    for cell in student_cells:
+        name = grade_id(cell)
+        if not is_solution_cell(cell) or name in expected:
+            continue
+        released = released_grade_id(cell)
+        if released in expected and released not in submitted:
+            renamed.setdefault(released, cell)
+        else:
+            unknown.append(name)
     for cell in nb.cells:
         name, student = grade_id(cell), submitted.get(grade_id(cell))
         if is_solution_cell(cell):
+            if student is None and name in renamed:
+                student = renamed[name]
+                notes.append(
+                    f"Your cell '{name}' now has the grade_id '{grade_id(student)}'; it was "
+                    f"found by the grade_id it was released with and graded."
+                )
             if student is None:
                 notes.append(f"Your notebook has no cell '{name}'; it was graded as left blank.")
                 cell.source = solution_stub(cell)
@@ -180,6 +203,13 @@ def rebuild(source, student_cells):
                 notes.append(f"Test cell '{name}' was edited; the original tests were run.")
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        notes.append(
+            f"Your notebook has solution cells with grade_ids the assignment does not have "
+            f"({names}); they were not graded. A cell's grade_id (cell metadata) must stay as "
+            f"released."
+        )
     notes += _notes_on_cells_not_run(source, student_cells)
     return nb, notes
 
@@ -233,13 +263,47 @@ def _error_text(cell_run):
     return f"{cell_run.ename}: {cell_run.evalue}" if cell_run.evalue else cell_run.ename
 
 
-def score(exercise, nb, run, parsed_records):
-    """The ExerciseResult of one exercise of an executed submission."""
+def _cell_name(nb, index):
+    """How the feedback names a cell: by its grade_id where it has one, else by its first line."""
+    cell = nb.cells[index]
+    if is_solution_cell(cell):
+        return f"your cell '{grade_id(cell)}'"
+    if is_test_cell(cell):
+        return f"the test cell '{grade_id(cell)}'"
+    lines = source_text(cell).strip().splitlines() or [""]
+    return f"the cell beginning {lines[0][:60]!r}"
+
+
+def _left_as_released(exercise, nb, source_nb):
+    """True when every solution cell of the exercise reads as released (or was missing)."""
+    if source_nb is None:
+        return False
+    solutions = [i for i in exercise.span[:-1] if is_solution_cell(nb.cells[i])]
+    return bool(solutions) and all(
+        source_text(nb.cells[i]).strip() == solution_stub(source_nb.cells[i]).strip()
+        for i in solutions
+    )
+
+
+def score(exercise, nb, run, parsed_records, source_nb=None, cell_timeout=None):
+    """The ExerciseResult of one exercise of an executed submission.
+
+    nb is the notebook that ran. With the instructor's source_nb, an exercise that did not
+    pass and whose solution cells are all as released is "blank"; with cell_timeout (s), the
+    feedback on a timeout states the limit.
+    """
     if exercise.manual:
         answer = source_text(nb.cells[exercise.cell_index]).strip()
         blank = answer in ("", TEXT_STUB, "\n".join(CODE_STUB))
         # Said in the feedback, not scored: the points stay the person's to give.
         return ExerciseResult(exercise, "manual", None, ["Left blank."] if blank else [])
+    result = _score_autograded(exercise, nb, run, parsed_records, cell_timeout)
+    if result.status != "passed" and _left_as_released(exercise, nb, source_nb):
+        return ExerciseResult(exercise, "blank", 0.0, [BLANK_DETAIL])
+    return result
+
+
+def _score_autograded(exercise, nb, run, parsed_records, cell_timeout):
     details = []
     for index in exercise.span[:-1]:
         cell_run = run.cells.get(index)
@@ -254,16 +318,25 @@ def score(exercise, nb, run, parsed_records):
         if run.budget_exceeded:
             details.append("The notebook ran out of its time budget before these tests finished.")
             return ExerciseResult(exercise, "timeout", 0.0, details)
-        if any(c.status == "kernel_died" for c in earlier_runs):
-            details.append("The kernel died before these tests ran.")
+        died = [c for c in earlier_runs if c.status == "kernel_died"]
+        if died:
+            details.append(
+                f"The kernel died in {_cell_name(nb, died[0].index)}, before these tests ran."
+            )
             return ExerciseResult(exercise, "kernel_died", 0.0, details)
         details.append("These tests could not be run (the instructor has the details).")
         return ExerciseResult(exercise, "error", 0.0, details)
     if test_run.status == "kernel_died":
         details.append("The kernel died while these tests ran.")
         return ExerciseResult(exercise, "kernel_died", 0.0, details)
-    if any(c.status == "timeout" for c in span_runs):
-        details.append("A cell ran past the time limit and was interrupted.")
+    timed_out = [c for c in span_runs if c.status == "timeout"]
+    if timed_out:
+        name = _cell_name(nb, timed_out[0].index)
+        limit = f" of {cell_timeout:g} s" if cell_timeout else ""
+        details.append(
+            f"{name[0].upper()}{name[1:]} ran past the time limit{limit} per cell and was "
+            f"interrupted."
+        )
         return ExerciseResult(exercise, "timeout", 0.0, details)
     if test_run.status == "error":
         if _failure_in_visible_tests(exercise, test_run):
@@ -286,8 +359,12 @@ def score(exercise, nb, run, parsed_records):
     return ExerciseResult(exercise, "passed", exercise.points, details)
 
 
-def grade_submission(source, student, path, settings, kernel_user=None):
-    """SubmissionResult of one student's file for one source notebook."""
+def grade_submission(source, student, path, settings, kernel_user=None, assigned=()):
+    """SubmissionResult of one student's file for one source notebook.
+
+    `assigned`: the file names of all notebooks being graded, which a missing file's hint
+    never suggests renaming.
+    """
     started = time.perf_counter()
     result = SubmissionResult(student, source.name, [])
 
@@ -303,7 +380,8 @@ def grade_submission(source, student, path, settings, kernel_user=None):
             f"{source.name} is a symbolic link (or inside one); submit the notebook file itself.",
         )
     if not path.is_file():
-        return every_exercise("missing", f"No file {source.name} was submitted.{_renamed(path)}")
+        hint = _renamed(path, assigned)
+        return every_exercise("missing", f"No file {source.name} was submitted.{hint}")
     try:
         cells = load_submission_cells(path)
     except InvalidNotebook as error:
@@ -335,19 +413,27 @@ def grade_submission(source, student, path, settings, kernel_user=None):
             f"the rest was ignored, so its checks got no answer."
         )
     parsed = record_format.parse(run.records)
-    result.results = [score(exercise, nb, run, parsed) for exercise in source.exercises]
+    result.results = [
+        score(exercise, nb, run, parsed, source.nb, settings.cell_timeout)
+        for exercise in source.exercises
+    ]
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _renamed(path):
+def _renamed(path, assigned=()):
     """A hint naming the student's notebooks whose names resemble the missing one's.
 
     Browsers save a second download as "04-convolution (1).ipynb"; the grader only takes the
-    exact name, so say which file it passed over.
+    exact name, so say which file it passed over. Files named like another notebook being
+    graded (`assigned`) are graded as that one, so they are not suggested.
     """
     try:
-        others = [entry.name for entry in path.parent.glob("*.ipynb") if entry.is_file()]
+        others = [
+            entry.name
+            for entry in path.parent.glob("*.ipynb")
+            if entry.is_file() and entry.name not in assigned
+        ]
     except OSError:
         return ""
     similar = difflib.get_close_matches(path.name, others, n=3, cutoff=0.6)
@@ -425,33 +511,92 @@ def kernel_user_slots(names, jobs, log):
     return [users[slot % len(users)] for slot in range(jobs)]
 
 
-def grade_class(source, submissions_dir, out_dir, settings=GradeSettings(), log=None):
+def _submitted(submissions_dir, student, name):
+    path = Path(submissions_dir) / student / name
+    return path.is_symlink() or path.exists()
+
+
+def _check_out_dir(out_dir, overwrite):
+    """Refuse to mix with an earlier run's results, or (overwrite) remove them."""
+    grades, feedback = out_dir / "grades.csv", out_dir / "feedback"
+    earlier = sorted(feedback.glob("*.md")) if feedback.is_dir() else []
+    if not overwrite and (grades.exists() or earlier):
+        raise SetupError(
+            f"{out_dir} already holds the results of an earlier run (grades.csv, feedback/); "
+            f"choose another --out, or replace them with --overwrite"
+        )
+    for path in earlier:
+        path.unlink()
+
+
+def _progress_line(result):
+    """One console line per graded file: points, and the statuses that cost points."""
+    who = f"{display_name(result.student)}/{result.notebook}"
+    if is_missing(result):
+        return f"{who}: missing"
+    auto = [r for r in result.results if r.status != "manual"]
+    earned = sum(r.points or 0 for r in auto)
+    possible = sum(r.exercise.points for r in auto)
+    lost = Counter(item.status for item in auto if item.status != "passed")
+    why = "".join(f", {count} {status}" for status, count in lost.items())
+    return (
+        f"{who}: {format_points(earned)} of {points_text(possible)}{why} ({result.seconds:.1f} s)"
+    )
+
+
+def grade_class(
+    source, submissions_dir, out_dir, settings=GradeSettings(), log=None, overwrite=False
+):
     """Grade every student folder of submissions_dir against the source notebook(s).
 
-    Writes out_dir/grades.csv and out_dir/feedback/<student>.md; returns the
-    SubmissionResults. `log(message)` receives progress lines.
+    `source` is a notebook, a directory of them, or a list of such. Notebooks that no student
+    submitted are left out (said in the log). Writes out_dir/grades.csv and
+    out_dir/feedback/<student>.md, refusing an out_dir with an earlier run's results unless
+    `overwrite`; returns the SubmissionResults. `log(message)` receives progress lines.
     """
     log = log or (lambda message: None)
-    sources = [SourceNotebook.load(path) for path in notebook_paths([source])]
+    sources_given = source if isinstance(source, (list, tuple)) else [source]
+    sources = [SourceNotebook.load(path) for path in notebook_paths(sources_given)]
     if not sources:
-        raise SetupError(f"no notebooks found in {source}")
-    if not Path(submissions_dir).is_dir():
-        raise SetupError(f"submissions directory {submissions_dir} does not exist")
+        raise SetupError(f"no notebooks found in {', '.join(map(str, sources_given))}")
+    submissions = Path(submissions_dir)
+    if not submissions.exists():
+        raise SetupError(f"submissions directory {submissions} does not exist")
+    if not submissions.is_dir():
+        raise SetupError(f"submissions directory {submissions} is not a directory")
+    students = find_students(submissions)
+    names = [item.name for item in sources]
+    submitted = [
+        item for item in sources if any(_submitted(submissions, s, item.name) for s in students)
+    ]
+    if not submitted:
+        loose = sorted(path.name for path in submissions.glob("*.ipynb"))
+        found = f"; it holds {len(loose)} notebook(s) directly, e.g. {loose[0]!r}" if loose else ""
+        raise SetupError(
+            f"no student folder in {submissions} holds any of {', '.join(names)} "
+            f"({len(students)} folder(s)){found}; expected {submissions}/<student>/<notebook>"
+        )
+    out_dir = Path(out_dir)
+    _check_out_dir(out_dir, overwrite)
+    for item in sources:
+        if item not in submitted:
+            log(f"note: no student submitted {item.name}; it is left out of the grades")
     jobs = settings.jobs or os.cpu_count() or 1
     slots = queue.Queue()
     for user in kernel_user_slots(settings.kernel_user, jobs, log):
         slots.put(user)
-        if user is not None and any(_readable_by_others(item.path) for item in sources):
+        if user is not None and any(_readable_by_others(item.path) for item in submitted):
             log(f"warning: the sources are readable by {user.name}; chmod -R o-rwx them")
-    students = find_students(submissions_dir)
-    tasks = [(item, student) for student in students for item in sources]
+    tasks = [(item, student) for student in students for item in submitted]
+    finished = iter(range(1, len(tasks) + 1))
+    finished_lock = threading.Lock()
 
     def grade_one(task):
         item, student = task
-        path = Path(submissions_dir) / student / item.name
+        path = submissions / student / item.name
         kernel_user = slots.get()
         try:
-            result = grade_submission(item, student, path, settings, kernel_user)
+            result = grade_submission(item, student, path, settings, kernel_user, names)
         except Exception as error:  # one student's file must never stop the class's grading
             who = f"{display_name(student)}/{item.name}"
             print(f"warning: {who}: {type(error).__name__}: {error}", file=sys.stderr)
@@ -460,14 +605,13 @@ def grade_class(source, submissions_dir, out_dir, settings=GradeSettings(), log=
             result.results = [ExerciseResult(e, "error", 0.0) for e in item.exercises]
         finally:
             slots.put(kernel_user)
-        earned = sum(r.points or 0 for r in result.results if r.status != "manual")
-        outcome = "missing" if is_missing(result) else points_text(earned)
-        log(f"{display_name(student)}/{item.name}: {outcome} ({result.seconds:.1f} s)")
+        line = _progress_line(result)
+        with finished_lock:
+            log(f"[{next(finished)}/{len(tasks)}] {line}")
         return result
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(grade_one, tasks))
-    out_dir = Path(out_dir)
     (out_dir / "feedback").mkdir(parents=True, exist_ok=True)
     write_grades(results, out_dir / "grades.csv")
     for student in students:

@@ -67,13 +67,23 @@ def fingerprint(text):
     return hashlib.sha256(text.strip().encode("utf-8", errors="surrogatepass")).hexdigest()[:16]
 
 
+def _released(cell, key):
+    metadata = cell.get("metadata")
+    stored = metadata.get(RELEASE_METADATA) if isinstance(metadata, dict) else None
+    value = stored.get(key) if isinstance(stored, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def released_fingerprint(cell):
     """The fingerprint release() stored in a code cell, or None for a cell it did not write
     (one a student added, or one from a notebook released before fingerprints existed)."""
-    metadata = cell.get("metadata")
-    stored = metadata.get(RELEASE_METADATA) if isinstance(metadata, dict) else None
-    value = stored.get("source") if isinstance(stored, dict) else None
-    return value if isinstance(value, str) else None
+    return _released(cell, "source")
+
+
+def released_grade_id(cell):
+    """The grade_id a cell had when release() wrote it (None: none, or released before
+    release() recorded it). The cell's own grade_id may since have been edited."""
+    return _released(cell, "grade_id")
 
 
 def nbgrader_metadata(cell):
@@ -176,7 +186,12 @@ def solution_stub(cell, where="cell"):
             where,
         )
         if count == 0:
-            raise MarkerError(f"{where}: solution cell has no '{BEGIN_SOLUTION}' block")
+            hint = (
+                "; it looks like a released student version: use the instructor's notebook"
+                if CODE_STUB[1] in source
+                else ""
+            )
+            raise MarkerError(f"{where}: solution cell has no '{BEGIN_SOLUTION}' block{hint}")
         return stubbed
     stubbed, count = _replace_regions(
         source, BEGIN_SOLUTION, END_SOLUTION, lambda indent: [indent + TEXT_STUB], where

@@ -8,7 +8,8 @@
   its saved widget state;
 - every code cell records a fingerprint of its released source in its metadata
   (`lectureml.source`): the self-check tells by it which cells a student added or changed,
-  which the grader does not run;
+  which the grader does not run; every exercise cell also records its grade_id
+  (`lectureml.grade_id`), which still finds the cell if its nbgrader grade_id is edited;
 - everything else is kept as it is. The same input always gives byte-identical output.
 """
 
@@ -67,6 +68,10 @@ def release_cell(cell, index):
         cell.execution_count = None
         cell.metadata.pop("execution", None)  # the instructor's run's timestamps
         cell.metadata[RELEASE_METADATA] = {"source": fingerprint(source_text(cell))}
+    if grade_id(cell) is not None:
+        # Kept apart from nbgrader's, which a student can edit: the grader finds a solution
+        # cell whose grade_id was changed by this one, and the self-check says so.
+        cell.metadata.setdefault(RELEASE_METADATA, {})["grade_id"] = grade_id(cell)
     return cell
 
 

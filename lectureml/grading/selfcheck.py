@@ -22,11 +22,14 @@ from lectureml.grading.notebook import (
     is_solution_cell,
     is_test_cell,
     released_fingerprint,
+    released_grade_id,
     source_text,
 )
 from lectureml.grading.runner import NESTED_ENV, run_notebook
 
 SESSION_ENV = "JPY_SESSION_NAME"  # JupyterLab sets it to the notebook's path
+# The naming rule of NOTEBOOKS.md: a solution cell "<grade_id>" is tested by "<grade_id>-tests".
+TESTS_SUFFIX = "-tests"
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,9 @@ class SelfCheckReport:
 @dataclass(frozen=True)
 class SelfCheckResult:
     """status: pass, fail, todo (raises NotImplementedError), error, timeout, not run, manual,
-    no test (the exercise's test cell was deleted; its points are then unknown, None), or
-    edited test (the test cell was changed, so its result says nothing)."""
+    no test (the exercise's test cell was deleted; its points are then unknown, None),
+    no solution (no solution cell has the grade_id the grader looks for), or edited test
+    (the test cell was changed, so its result says nothing)."""
 
     grade_id: str
     points: float | None
@@ -49,13 +53,24 @@ class SelfCheckResult:
     message: str = ""
 
 
-def _outcome(exercise, run, cells, edited_tests):
+def _outcome(exercise, run, cells, edited_tests, released):
     if exercise.manual:
         return "manual", "a person grades this answer"
     if exercise.grade_id in edited_tests:
         return "edited test", (
             "this test cell differs from the released one, so its result says nothing: the "
             "grader runs the original. Get it back from a fresh copy of the notebook"
+        )
+    solution = exercise.grade_id.removesuffix(TESTS_SUFFIX)
+    has_solution = any(
+        is_solution_cell(cell) and solution in (grade_id(cell), _exercise_name(cell))
+        for cell in cells
+    )
+    if released and solution != exercise.grade_id and not has_solution:
+        return "no solution", (
+            f"the grader finds no solution cell '{solution}' (it matches cells by grade_id) "
+            f"and grades this exercise as blank: was the cell deleted or its grade_id changed? "
+            f"Get it back from a fresh copy of the notebook"
         )
     span = [run.cells[i] for i in exercise.span if i in run.cells]
     test = run.cells.get(exercise.cell_index)
@@ -90,9 +105,12 @@ def self_check(path, cell_timeout=60, notebook_timeout=1800):
     if run.problem:
         raise RuntimeError(f"could not run {path.name}: {run.problem}")
     exercises = find_exercises(nb.cells)
+    released = any(released_fingerprint(cell) for cell in nb.cells)
     results = [
         SelfCheckResult(
-            exercise.grade_id, exercise.points, *_outcome(exercise, run, nb.cells, edited_tests)
+            exercise.grade_id,
+            exercise.points,
+            *_outcome(exercise, run, nb.cells, edited_tests, released),
         )
         for exercise in exercises
     ]
@@ -122,7 +140,13 @@ def _as_the_grader_runs_it(nb):
                 else:
                     changed.append(cell)
             kept.append(cell)
-    notes = []
+    notes = [
+        f"cell '{released_grade_id(cell)}' has the grade_id '{grade_id(cell)}' now; the grader "
+        f"still finds it by the grade_id it was released with, but set it back in the cell's "
+        f"metadata to be safe"
+        for cell in kept
+        if is_solution_cell(cell) and released_grade_id(cell) not in (None, grade_id(cell))
+    ]
     if added:
         notes.append(
             f"skipped {len(added)} code cell(s) you added ({_first_line(added)}), as the grader "
@@ -153,17 +177,24 @@ def _untested_solutions(cells, exercises):
     tested = {exercise.grade_id for exercise in exercises}
     return [
         SelfCheckResult(
-            f"{grade_id(cell)}-tests",
+            f"{_exercise_name(cell)}{TESTS_SUFFIX}",
             None,
             "no test",
-            "its test cell is missing, so nothing was checked; the grader restores and runs it "
-            "anyway. Get it back with Edit > Undo Cell Operation, or from a fresh copy",
+            "its test cell is missing, or this solution cell's grade_id was changed; nothing "
+            "was checked. The grader restores a deleted test cell, but finds solution cells "
+            "only by grade_id. Get the test back with Edit > Undo Cell Operation, or from a "
+            "fresh copy",
         )
         for cell in cells
         if cell.get("cell_type") == "code"
         and is_solution_cell(cell)
-        and f"{grade_id(cell)}-tests" not in tested
+        and f"{_exercise_name(cell)}{TESTS_SUFFIX}" not in tested
     ]
+
+
+def _exercise_name(cell):
+    """A solution cell's grade_id as released (a student may have edited the current one)."""
+    return released_grade_id(cell) or grade_id(cell)
 
 
 def format_report(name, report):

@@ -246,6 +246,14 @@ def submissions(released):
 
     deleted = _fill(released, _answers(fixture_relu="def relu(a):\n    return np.abs(a)"))
     class_["deleted_test"] = _without(deleted, "relu-tests")
+
+    # One grade_id edited (release recorded the original), one edited with that record gone.
+    renamed = _fill(released, CORRECT)
+    _cell(renamed, "relu-solution").metadata["nbgrader"]["grade_id"] = "fixture-relu-v2"
+    kernel = _cell(renamed, "kernel-solution")
+    kernel.metadata["nbgrader"]["grade_id"] = "my-kernel"
+    del kernel.metadata["lectureml"]
+    class_["changed_grade_id"] = renamed
     return class_
 
 
