@@ -148,6 +148,8 @@ def test_compare_reports_shape_dtype_and_worst_entry():
         "output differs in 1 of 4 entries; largest error 0.5 at index (1, 1): expected 3.0, got 3.5"
     )
     assert "3.0" not in values.public and "index (1, 1)" in values.public
+    negative_zero = compare(np.array([-1.5]), np.array([-0.0]), 1e-5, 1e-8)
+    assert negative_zero.message.endswith("expected 0.0, got -1.5")
 
 
 def test_compare_of_structures_numbers_and_nan():

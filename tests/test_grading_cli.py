@@ -103,7 +103,7 @@ def test_grade_help_shows_every_default(capsys):
     with pytest.raises(SystemExit):
         main(["grade", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
-    for default in ("number of CPU cores)", "(default 60)", "(default 600)", "(default 4096)"):
+    for default in ("number of CPU cores)", "(default 120)", "(default 600)", "(default 4096)"):
         assert default in help_text
 
 
@@ -123,7 +123,10 @@ def test_check_command_reports_each_exercise(tmp_path):
             assert lines[1] == (
                 "  [todo] fixture-relu-tests (2 points): not done yet (NotImplementedError)"
             )
-        assert lines[-1] == "  [manual] fixture-explain (1 point): a person grades this answer"
+        blank = "; it still reads YOUR ANSWER HERE" if student == "blank" else ""
+        assert lines[-1] == (
+            f"  [manual] fixture-explain (1 point): a person grades this answer{blank}"
+        )
 
 
 @pytest.mark.slow
@@ -207,3 +210,12 @@ def test_check_finds_the_notebook_of_the_jupyterlab_session(monkeypatch, tmp_pat
     monkeypatch.delenv(SESSION_ENV)
     with pytest.raises(ValueError, match=r"call check\('NAME.ipynb'\) with its path"):
         _current_notebook()
+
+
+def test_check_outside_jupyterlab_says_how_to_name_the_notebook(monkeypatch, capsys):
+    monkeypatch.delenv(SESSION_ENV, raising=False)
+    monkeypatch.delenv(NESTED_ENV, raising=False)
+    check()
+    assert capsys.readouterr().out == (
+        "cannot tell which notebook this is; call check('NAME.ipynb') with its path\n"
+    )

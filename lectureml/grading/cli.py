@@ -32,6 +32,7 @@ def _positive(kind):
 
 def _parser():
     from lectureml.grading.grade import STATUSES
+    from lectureml.grading.runner import DEFAULT_CELL_TIMEOUT
 
     parser = argparse.ArgumentParser(
         prog="lectureml-grade",
@@ -92,9 +93,9 @@ def _parser():
     grade_parser.add_argument(
         "--timeout-cell",
         type=_positive(float),
-        default=60,
+        default=DEFAULT_CELL_TIMEOUT,
         metavar="S",
-        help="seconds before a cell is interrupted (default 60)",
+        help=f"seconds before a cell is interrupted (default {DEFAULT_CELL_TIMEOUT})",
     )
     grade_parser.add_argument(
         "--timeout-notebook",
@@ -129,9 +130,9 @@ def _parser():
     check_parser.add_argument(
         "--timeout-cell",
         type=_positive(float),
-        default=60,
+        default=DEFAULT_CELL_TIMEOUT,
         metavar="S",
-        help="seconds before a cell is interrupted (default 60)",
+        help=f"seconds before a cell is interrupted (default {DEFAULT_CELL_TIMEOUT})",
     )
     return parser
 

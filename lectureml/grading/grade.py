@@ -52,7 +52,12 @@ from lectureml.grading.notebook import (
     strip_hidden_tests,
 )
 from lectureml.grading.registry import get_check
-from lectureml.grading.runner import MAX_RECORD_BYTES, resolve_kernel_user, run_notebook
+from lectureml.grading.runner import (
+    DEFAULT_CELL_TIMEOUT,
+    MAX_RECORD_BYTES,
+    resolve_kernel_user,
+    run_notebook,
+)
 from lectureml.grading.verdict import decide
 
 STATUSES = {
@@ -84,7 +89,7 @@ class SetupError(ValueError):
 
 @dataclass(frozen=True)
 class GradeSettings:
-    cell_timeout: float = 60
+    cell_timeout: float = DEFAULT_CELL_TIMEOUT
     notebook_timeout: float = 600
     memory_limit_mb: int | None = 4096
     # None: `nobody` where that works, else the grader's own user (with a warning). A name

@@ -34,6 +34,9 @@ NESTED_ENV = "LECTUREML_GRADING_KERNEL"
 # The course's largest legitimate record file is about 10 kB; parsing a flood of 256 MB took
 # 3.2 GB of the grader's memory.
 MAX_RECORD_BYTES = 4 * 2**20
+# Seconds a cell may run. Notebook 08's training cell takes about 35 s on an idle 2-core
+# laptop and up to 60 s on a busy one, so 60 would cut off honest work.
+DEFAULT_CELL_TIMEOUT = 120
 # Threads of numerical libraries: one per kernel, since several kernels run side by side.
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 _PROBED = ("PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "LANG")
@@ -198,7 +201,7 @@ def _prepare_sandbox(sandbox, user, record):
 def run_notebook(
     nb,
     *,
-    cell_timeout=60,
+    cell_timeout=DEFAULT_CELL_TIMEOUT,
     notebook_timeout=600,
     memory_limit_mb=None,
     kernel_user=None,

@@ -16,6 +16,7 @@ import nbformat
 from lectureml.grading.expectations import RECORD_ENV
 from lectureml.grading.feedback import points_text, truncate
 from lectureml.grading.notebook import (
+    TEXT_STUB,
     find_exercises,
     fingerprint,
     grade_id,
@@ -25,7 +26,7 @@ from lectureml.grading.notebook import (
     released_grade_id,
     source_text,
 )
-from lectureml.grading.runner import NESTED_ENV, run_notebook
+from lectureml.grading.runner import DEFAULT_CELL_TIMEOUT, NESTED_ENV, run_notebook
 
 SESSION_ENV = "JPY_SESSION_NAME"  # JupyterLab sets it to the notebook's path
 # The naming rule of NOTEBOOKS.md: a solution cell "<grade_id>" is tested by "<grade_id>-tests".
@@ -55,6 +56,9 @@ class SelfCheckResult:
 
 def _outcome(exercise, run, cells, edited_tests, released):
     if exercise.manual:
+        answer = source_text(cells[exercise.cell_index]).strip()
+        if answer in ("", TEXT_STUB):
+            return "manual", f"a person grades this answer; it still reads {TEXT_STUB}"
         return "manual", "a person grades this answer"
     if exercise.grade_id in edited_tests:
         return "edited test", (
@@ -92,7 +96,7 @@ def _outcome(exercise, run, cells, edited_tests, released):
     return status, truncate(f"{''.join(own[:1])}{test.ename}: {test.evalue}", 300)
 
 
-def self_check(path, cell_timeout=60, notebook_timeout=1800):
+def self_check(path, cell_timeout=DEFAULT_CELL_TIMEOUT, notebook_timeout=1800):
     """SelfCheckReport for the notebook at `path`: a result for every exercise, and notes."""
     path = Path(path)
     nb, notes, edited_tests = _as_the_grader_runs_it(nbformat.read(path, as_version=4))
@@ -217,7 +221,7 @@ def _current_notebook():
     raise ValueError("cannot tell which notebook this is; call check('NAME.ipynb') with its path")
 
 
-def check(path=None, cell_timeout=60):
+def check(path=None, cell_timeout=DEFAULT_CELL_TIMEOUT):
     """Run the visible tests of a notebook (default: the one this kernel belongs to).
 
     Save the notebook first: the saved file runs top to bottom in a fresh kernel. Prints one
@@ -227,5 +231,9 @@ def check(path=None, cell_timeout=60):
     if os.environ.get(NESTED_ENV) or os.environ.get(RECORD_ENV):
         print("check() does nothing while the notebook is being graded or checked")
         return
-    notebook = Path(path) if path is not None else _current_notebook()
+    try:
+        notebook = Path(path) if path is not None else _current_notebook()
+    except ValueError as error:
+        print(error)  # a sentence for the student, not a traceback
+        return
     print(format_report(notebook.name, self_check(notebook, cell_timeout)))

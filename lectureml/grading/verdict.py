@@ -140,10 +140,16 @@ def _compare_arrays(got, want, where, rtol, atol, check_dtype):
     worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.where(bad, error, -1)), bad.shape))
     return _Mismatch(
         f"{where} differs in {count} of {bad.size} entries; largest error {error[worst]:.3g} "
-        f"at index {worst}: expected {want[worst].item()!r}, got {got[worst].item()!r}",
+        f"at index {worst}: expected {_entry(want[worst])!r}, got {_entry(got[worst])!r}",
         f"{where} differs from the expected output in {count} of {bad.size} entries "
         f"(first at index {first})",
     )
+
+
+def _entry(value):
+    """An array entry as a Python number, with -0.0 shown as 0.0 (a sign no test cares about)."""
+    value = value.item()
+    return 0.0 if isinstance(value, float) and value == 0 else value
 
 
 def compare(got, want, rtol, atol, check_dtype=False, where="output"):
