@@ -125,6 +125,21 @@ def central_difference_restored_by_arithmetic(f, x, h=1e-5):
     return grad
 
 
+def central_difference_by_rows(f, x, h=1e-5):
+    """Perturbs x[i], a whole row when x is 2-D, so each row gets the sum of its entries'
+    derivatives; right only for 1-D arrays."""
+    grad = np.zeros_like(x)
+    for i in range(len(x)):
+        saved = np.copy(x[i])
+        x[i] = saved + h
+        f_plus = f()
+        x[i] = saved - h
+        f_minus = f()
+        x[i] = saved
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
 def relative_error_elementwise(a, b):
     """The largest elementwise |a - b| / (|a| + |b|): dominated by tiny entries."""
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-300)))
@@ -161,6 +176,7 @@ WRONG_ANSWERS = {
         central_difference_not_restored,
         central_difference_fixed_step,
         central_difference_restored_by_arithmetic,
+        central_difference_by_rows,
     ],
     "02-relative-error": [
         relative_error_elementwise,

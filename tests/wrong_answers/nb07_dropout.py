@@ -114,6 +114,17 @@ def forward_loses_float32(x, p, rng, training=True):
     return x * mask, mask
 
 
+def forward_drops_exact_count(x, p, rng, training=True):
+    """Drops exactly round(p * n) entries chosen at random, not each entry independently."""
+    if not training:
+        return _identity(x)
+    dropped = rng.permutation(x.size)[: round(p * x.size)]
+    mask = np.full(x.size, 1 / (1 - p))
+    mask[dropped] = 0
+    mask = mask.reshape(x.shape).astype(x.dtype)
+    return x * mask, mask
+
+
 # --- 07-dropout-backward: dropout_backward(dout, mask) -------------------------------------
 
 
@@ -163,6 +174,7 @@ WRONG_ANSWERS = {
             forward_test_time_returns_x,
             forward_returns_keep_mask,
             forward_loses_float32,
+            forward_drops_exact_count,
         )
     ],
     "07-dropout-backward": [

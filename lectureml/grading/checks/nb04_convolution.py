@@ -181,5 +181,10 @@ def judge_horizontal_edge_kernel(kernel):
             "so its entries should sum to (almost) zero"
         )
     if max(strongest["vertical"]) > _WEAK * weakest_horizontal:
-        return False, "the kernel responds to vertical edges almost as much as to horizontal ones"
+        return False, (
+            f"the kernel responds to vertical edges with up to {max(strongest['vertical']):.3g}: "
+            f"at most a tenth of its weakest horizontal-edge response {weakest_horizontal:.3g} "
+            f"is allowed, i.e. {_WEAK * weakest_horizontal:.3g} (a brightness change from left "
+            "to right should barely move the response)"
+        )
     return True, ""

@@ -7,9 +7,11 @@
     function does on fixed scenarios with `record_dropout_forward(dropout_forward)` (in the
     student's kernel), and `judge_dropout_forward` decides from that record alone (in the
     grader's process). It checks shapes and dtypes, out == x * mask, the mask's values and
-    kept fraction, one mask per example, the same mask for the same seed and a different one
-    for another seed, the identity at test time and with p = 0, that x is left unchanged, and
-    that out is a new array, not x itself or a view of it (the task asks for a copy).
+    kept fraction, that the kept count is not exactly (1 - p) * n in every call (units are
+    dropped independently, not a fixed number of them), one mask per example, the same mask
+    for the same seed and a different one for another seed, the identity at test time and with
+    p = 0, that x is left unchanged, and that out is a new array, not x itself or a view of it
+    (the task asks for a copy).
 "07-dropout-backward": `dropout_backward(dout, mask) -> dout * mask`, shape and dtype of
     dout, on masks of several drop rates (p = 0 included), shapes and both float dtypes.
 """
@@ -184,6 +186,9 @@ def judge_dropout_forward(record):
         if problem:
             return False, problem
         returned[name] = arrays
+    problem = _exact_kept_counts(returned)
+    if problem:
+        return False, problem
     first, again = returned["batch"], returned["batch_again"]
     if not (np.array_equal(first[1], again[1]) and np.array_equal(first[0], again[0])):
         return False, (
@@ -193,6 +198,30 @@ def judge_dropout_forward(record):
     if np.array_equal(first[1], returned["batch_other_seed"][1]):
         return False, "generators with different seeds gave the same mask: draw it from rng"
     return True, ""
+
+
+def _exact_kept_counts(returned):
+    """A message if every dropping scenario kept exactly (1 - p) * n units, else None.
+
+    Independent draws make the kept count binomial: the chance that it hits (1 - p) * n
+    exactly is below 9% in each scenario (1.6% for the largest one), and that it does in all
+    of them is below 10^-6. An answer that picks exactly round(p * n) units to drop always does.
+    """
+    exact = []
+    for name, (_, mask, _) in returned.items():
+        _, p, _, training = FORWARD_SCENARIOS[name]
+        if not training or p == 0:
+            continue
+        kept = int(np.count_nonzero(mask))
+        expected = (1 - p) * mask.size
+        exact.append(np.floor(expected) <= kept <= np.ceil(expected))
+    if exact and all(exact):
+        return (
+            "the mask kept exactly (1 - p) * n units in every call: each unit must be dropped "
+            "independently, kept with probability 1 - p on its own, so the number kept varies "
+            "from call to call (draw one random number per unit, do not pick a fixed count)"
+        )
+    return None
 
 
 def _dropout_mask(rng, shape, p, dtype):
