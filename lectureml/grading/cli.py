@@ -30,9 +30,20 @@ def _positive(kind):
     return parse
 
 
+def _add_cell_timeout(parser):
+    from lectureml.grading.runner import DEFAULT_CELL_TIMEOUT
+
+    parser.add_argument(
+        "--timeout-cell",
+        type=_positive(float),
+        default=DEFAULT_CELL_TIMEOUT,
+        metavar="S",
+        help=f"seconds before a cell is interrupted (default {DEFAULT_CELL_TIMEOUT})",
+    )
+
+
 def _parser():
     from lectureml.grading.grade import STATUSES
-    from lectureml.grading.runner import DEFAULT_CELL_TIMEOUT
 
     parser = argparse.ArgumentParser(
         prog="lectureml-grade",
@@ -90,13 +101,7 @@ def _parser():
         metavar="N",
         help="notebooks graded at the same time (default: the number of CPU cores)",
     )
-    grade_parser.add_argument(
-        "--timeout-cell",
-        type=_positive(float),
-        default=DEFAULT_CELL_TIMEOUT,
-        metavar="S",
-        help=f"seconds before a cell is interrupted (default {DEFAULT_CELL_TIMEOUT})",
-    )
+    _add_cell_timeout(grade_parser)
     grade_parser.add_argument(
         "--timeout-notebook",
         type=_positive(float),
@@ -127,13 +132,7 @@ def _parser():
         "does, and prints one line per exercise. Exit code 0 when every exercise passes.",
     )
     check_parser.add_argument("notebook", metavar="NOTEBOOK", help="your saved notebook")
-    check_parser.add_argument(
-        "--timeout-cell",
-        type=_positive(float),
-        default=DEFAULT_CELL_TIMEOUT,
-        metavar="S",
-        help=f"seconds before a cell is interrupted (default {DEFAULT_CELL_TIMEOUT})",
-    )
+    _add_cell_timeout(check_parser)
     return parser
 
 
