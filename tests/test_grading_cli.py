@@ -123,7 +123,7 @@ def test_check_command_reports_each_exercise(tmp_path):
             assert lines[1] == (
                 "  [todo] fixture-relu-tests (2 points): not done yet (NotImplementedError)"
             )
-        blank = "; it still reads YOUR ANSWER HERE" if student == "blank" else ""
+        blank = "; it is still blank, as released" if student == "blank" else ""
         assert lines[-1] == (
             f"  [manual] fixture-explain (1 point): a person grades this answer{blank}"
         )

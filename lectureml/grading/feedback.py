@@ -43,11 +43,15 @@ def points_text(points):
     return f"{format_points(points)} point" + ("" if points == 1 else "s")
 
 
+def autograded_points(results):
+    """(points earned, points possible) over the autograded ExerciseResults (not manual)."""
+    auto = [r for r in results if r.status != "manual"]
+    return sum(r.points or 0 for r in auto), sum(r.exercise.points for r in auto)
+
+
 def render_submission(submission):
-    auto = [r for r in submission.results if r.status != "manual"]
     manual = [r for r in submission.results if r.status == "manual"]
-    earned = sum(r.points or 0 for r in auto)
-    possible = sum(r.exercise.points for r in auto)
+    earned, possible = autograded_points(submission.results)
     lines = [f"## {submission.notebook}: {format_points(earned)} of {points_text(possible)}", ""]
     if manual:
         names = ", ".join(

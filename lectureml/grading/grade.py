@@ -36,12 +36,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lectureml.grading import records as record_format
-from lectureml.grading.feedback import display_name, format_points, points_text, write_feedback
+from lectureml.grading.feedback import (
+    autograded_points,
+    display_name,
+    format_points,
+    points_text,
+    write_feedback,
+)
 from lectureml.grading.notebook import (
-    CODE_STUB,
-    TEXT_STUB,
     find_exercises,
     grade_id,
+    is_blank_answer,
     is_solution_cell,
     is_test_cell,
     notebook_paths,
@@ -298,8 +303,7 @@ def score(exercise, nb, run, parsed_records, source_nb=None, cell_timeout=None):
     feedback on a timeout states the limit.
     """
     if exercise.manual:
-        answer = source_text(nb.cells[exercise.cell_index]).strip()
-        blank = answer in ("", TEXT_STUB, "\n".join(CODE_STUB))
+        blank = is_blank_answer(nb.cells[exercise.cell_index])
         # Said in the feedback, not scored: the points stay the person's to give.
         return ExerciseResult(exercise, "manual", None, ["Left blank."] if blank else [])
     result = _score_autograded(exercise, nb, run, parsed_records, cell_timeout)
@@ -539,10 +543,8 @@ def _progress_line(result):
     who = f"{display_name(result.student)}/{result.notebook}"
     if is_missing(result):
         return f"{who}: missing"
-    auto = [r for r in result.results if r.status != "manual"]
-    earned = sum(r.points or 0 for r in auto)
-    possible = sum(r.exercise.points for r in auto)
-    lost = Counter(item.status for item in auto if item.status != "passed")
+    earned, possible = autograded_points(result.results)
+    lost = Counter(r.status for r in result.results if r.status not in ("passed", "manual"))
     why = "".join(f", {count} {status}" for status, count in lost.items())
     return (
         f"{who}: {format_points(earned)} of {points_text(possible)}{why} ({result.seconds:.1f} s)"

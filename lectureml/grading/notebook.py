@@ -86,6 +86,11 @@ def released_grade_id(cell):
     return _released(cell, "grade_id")
 
 
+def is_blank_answer(cell):
+    """True when a written answer (or a manually graded code cell) still reads as released."""
+    return source_text(cell).strip() in ("", TEXT_STUB, "\n".join(CODE_STUB))
+
+
 def nbgrader_metadata(cell):
     metadata = cell.get("metadata")
     nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None

@@ -16,10 +16,10 @@ import nbformat
 from lectureml.grading.expectations import RECORD_ENV
 from lectureml.grading.feedback import points_text, truncate
 from lectureml.grading.notebook import (
-    TEXT_STUB,
     find_exercises,
     fingerprint,
     grade_id,
+    is_blank_answer,
     is_solution_cell,
     is_test_cell,
     released_fingerprint,
@@ -56,9 +56,8 @@ class SelfCheckResult:
 
 def _outcome(exercise, run, cells, edited_tests, released):
     if exercise.manual:
-        answer = source_text(cells[exercise.cell_index]).strip()
-        if answer in ("", TEXT_STUB):
-            return "manual", f"a person grades this answer; it still reads {TEXT_STUB}"
+        if is_blank_answer(cells[exercise.cell_index]):
+            return "manual", "a person grades this answer; it is still blank, as released"
         return "manual", "a person grades this answer"
     if exercise.grade_id in edited_tests:
         return "edited test", (
