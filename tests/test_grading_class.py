@@ -192,7 +192,7 @@ def test_the_command_line_writes_grades_and_feedback(tmp_path):
     assert done.returncode == 0, done.stderr
     out = tmp_path / "out"
     assert done.stdout.startswith("graded 1 submission (1 notebook not submitted) in ")
-    assert done.stdout.endswith(f"; wrote {out / 'grades.csv'}\n")
+    assert done.stdout.endswith(f"; wrote {out / 'grades.csv'} and totals.csv\n")
     assert "note: no student submitted unassigned.ipynb; it is left out" in done.stderr
     assert "] al/fixture.ipynb: 4 of 4 points (" in done.stderr
     assert "] bo/fixture.ipynb: missing" in done.stderr

@@ -22,7 +22,7 @@ def test_console_script_and_module_both_run_the_cli():
     for command in ([str(CONSOLE_SCRIPT)], [sys.executable, "-m", "lectureml.grading"]):
         done = subprocess.run([*command, "--help"], capture_output=True, text=True, check=False)
         assert done.returncode == 0
-        assert "{release,grade,check}" in done.stdout
+        assert "{release,grade,totals,check}" in done.stdout
 
 
 def test_release_command_writes_the_student_version(tmp_path, capsys):

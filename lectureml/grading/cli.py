@@ -4,7 +4,12 @@ lectureml-grade release SOURCE... --out DIR
 lectureml-grade grade --source NOTEBOOK_OR_DIR [--source ...] SUBMISSIONS_DIR --out DIR
                       [--overwrite] [--jobs N] [--timeout-cell S] [--timeout-notebook S]
                       [--memory-limit MB] [--kernel-user NAME]
+lectureml-grade totals GRADED_DIR  (or the path of GRADED_DIR/grades.csv)
 lectureml-grade check NOTEBOOK [--timeout-cell S]
+
+`grade` writes DIR/grades.csv, DIR/totals.csv (one row per student) and DIR/feedback/.
+After you fill in the points of the written answers in grades.csv, `totals` reads it (and
+never writes it) and rewrites totals.csv beside it, saying which answers still lack points.
 """
 
 import argparse
@@ -47,7 +52,8 @@ def _parser():
 
     parser = argparse.ArgumentParser(
         prog="lectureml-grade",
-        description="Release student versions, grade submissions, check your own notebook.",
+        description="Release student versions, grade submissions, total the grades per student, "
+        "check your own notebook.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -71,7 +77,8 @@ def _parser():
     grade_parser = commands.add_parser(
         "grade",
         help="grade SUBMISSIONS_DIR/<student>/<notebook>.ipynb",
-        description="Writes DIR/grades.csv and DIR/feedback/<student>.md. Statuses: " + statuses,
+        description="Writes DIR/grades.csv (one row per exercise), DIR/totals.csv (one row per "
+        "student) and DIR/feedback/<student>.md. Statuses: " + statuses,
     )
     grade_parser.add_argument(
         "--source",
@@ -87,12 +94,16 @@ def _parser():
         help="one folder per student: SUBMISSIONS_DIR/<student>/<notebook>.ipynb",
     )
     grade_parser.add_argument(
-        "--out", required=True, metavar="DIR", help="where grades.csv and feedback/ are written"
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="where grades.csv, totals.csv and feedback/ are written",
     )
     grade_parser.add_argument(
         "--overwrite",
         action="store_true",
-        help="replace the grades.csv and feedback/ of an earlier run in DIR (refused otherwise)",
+        help="replace the grades.csv, totals.csv and feedback/ of an earlier run in DIR "
+        "(refused otherwise)",
     )
     grade_parser.add_argument(
         "--jobs",
@@ -125,6 +136,21 @@ def _parser():
         "this Python, otherwise your own user",
     )
 
+    totals_parser = commands.add_parser(
+        "totals",
+        help="rewrite totals.csv after you filled in grades.csv",
+        description="Reads grades.csv (it is never written), e.g. after you filled in the "
+        "points of the written answers, and rewrites totals.csv beside it: one row per student "
+        "with the points of each notebook, points, max_points (every exercise, written ones "
+        "included) and manual_pending (written answers whose points cell is still empty; they "
+        "count 0). Prints who still has answers pending.",
+    )
+    totals_parser.add_argument(
+        "grades",
+        metavar="GRADED_DIR",
+        help="the --out directory of grade, or the path of its grades.csv",
+    )
+
     check_parser = commands.add_parser(
         "check",
         help="run a notebook's visible tests",
@@ -138,6 +164,7 @@ def _parser():
 
 def _grade(args):
     from lectureml.grading.grade import GradeSettings, grade_class, is_missing
+    from lectureml.grading.totals import TOTALS_FILE
 
     settings = GradeSettings(
         cell_timeout=args.timeout_cell,
@@ -161,8 +188,17 @@ def _grade(args):
     print(
         f"graded {graded} submission{'' if graded == 1 else 's'} "
         f"({missing} notebook{'' if missing == 1 else 's'} not submitted) "
-        f"in {elapsed:.1f} s; wrote {Path(args.out) / 'grades.csv'}"
+        f"in {elapsed:.1f} s; wrote {Path(args.out) / 'grades.csv'} and {TOTALS_FILE}"
     )
+    return 0
+
+
+def _totals(args):
+    from lectureml.grading.totals import grades_file, pending_report, rewrite_totals
+
+    totals_path, totals = rewrite_totals(grades_file(args.grades))
+    print(f"wrote {totals_path} ({len(totals)} student{'' if len(totals) == 1 else 's'})")
+    print(pending_report(totals))
     return 0
 
 
@@ -178,12 +214,15 @@ def main(argv=None):
             return 0
         if args.command == "grade":
             return _grade(args)
+        if args.command == "totals":
+            return _totals(args)
         from lectureml.grading.selfcheck import format_report, self_check
 
         report = self_check(args.notebook, cell_timeout=args.timeout_cell)
         print(format_report(args.notebook, report))
         return 0 if all(r.status in ("pass", "manual") for r in report.results) else 1
     except (OSError, ValueError, RuntimeError) as error:
-        # MarkerError and SetupError are ValueErrors: the source or the arguments are wrong.
+        # MarkerError, SetupError and GradesFileError are ValueErrors: the source, the
+        # arguments or grades.csv are wrong.
         print(f"lectureml-grade {args.command}: {error}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ kernel, and the hidden tests' records are decided here, in the grader's process.
 Statuses in grades.csv (STATUSES below): passed, failed, error, blank, timeout, kernel_died,
 missing, invalid_notebook, manual. An autograded exercise earns all its points when it
 passed and none otherwise; a manual one has empty points for a person to fill in.
+totals.csv sums grades.csv per student (lectureml.grading.totals).
 """
 
 import copy
@@ -63,6 +64,7 @@ from lectureml.grading.runner import (
     resolve_kernel_user,
     run_notebook,
 )
+from lectureml.grading.totals import GRADES_COLUMNS, TOTALS_FILE, GradeRow, write_totals
 from lectureml.grading.verdict import decide
 
 STATUSES = {
@@ -78,7 +80,6 @@ STATUSES = {
     "manual": "graded by a person: points left empty",
 }
 BLANK_DETAIL = "Not attempted: the solution cell is as released, or was not found."
-CSV_COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "status")
 MAX_SUBMISSION_BYTES = 100 * 2**20
 DEFAULT_KERNEL_USER = "nobody"
 _CELL_FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
@@ -458,26 +459,39 @@ def is_missing(result):
 
 
 def write_grades(results, path):
-    """grades.csv: one row per (student, notebook, exercise), in a fixed order."""
-    rows = []
-    for submission in sorted(results, key=lambda s: (s.student, s.notebook)):
-        for item in submission.results:
-            rows.append(
-                (
-                    display_name(submission.student),
-                    submission.notebook,
-                    item.exercise.grade_id,
-                    format_points(item.points),
-                    format_points(item.exercise.points),
-                    item.status,
-                )
-            )
+    """grades.csv: one row per (student, notebook, exercise), in a fixed order.
+
+    Returns the GradeRows written, from which totals.csv is summed.
+    """
+    rows = [
+        GradeRow(
+            display_name(submission.student),
+            submission.notebook,
+            item.exercise.grade_id,
+            item.points,
+            item.exercise.points,
+            item.status,
+        )
+        for submission in sorted(results, key=lambda s: (s.student, s.notebook))
+        for item in submission.results
+    ]
     # backslashreplace: a lone surrogate (e.g. from a student's printed output) must not
     # stop the file half-written.
     with open(path, "w", newline="", encoding="utf-8", errors="backslashreplace") as file:
         writer = csv.writer(file, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        writer.writerows(rows)
+        writer.writerow(GRADES_COLUMNS)
+        writer.writerows(
+            (
+                row.student,
+                row.notebook,
+                row.exercise,
+                format_points(row.points),
+                format_points(row.max_points),
+                row.status,
+            )
+            for row in rows
+        )
+    return rows
 
 
 def _readable_by_others(path):
@@ -526,15 +540,20 @@ def _submitted(submissions_dir, student, name):
 
 
 def _check_out_dir(out_dir, overwrite):
-    """Refuse to mix with an earlier run's results, or (overwrite) remove them."""
-    grades, feedback = out_dir / "grades.csv", out_dir / "feedback"
-    earlier = sorted(feedback.glob("*.md")) if feedback.is_dir() else []
-    if not overwrite and (grades.exists() or earlier):
+    """Refuse to mix with an earlier run's results, or (overwrite) remove its feedback.
+
+    grades.csv and totals.csv are not removed: writing the new ones replaces them.
+    """
+    feedback = out_dir / "feedback"
+    earlier_feedback = sorted(feedback.glob("*.md")) if feedback.is_dir() else []
+    found = [name for name in ("grades.csv", TOTALS_FILE) if (out_dir / name).exists()]
+    found += ["feedback/"] if earlier_feedback else []
+    if found and not overwrite:
         raise SetupError(
-            f"{out_dir} already holds the results of an earlier run (grades.csv, feedback/); "
+            f"{out_dir} already holds the results of an earlier run ({', '.join(found)}); "
             f"choose another --out, or replace them with --overwrite"
         )
-    for path in earlier:
+    for path in earlier_feedback:
         path.unlink()
 
 
@@ -557,9 +576,9 @@ def grade_class(
     """Grade every student folder of submissions_dir against the source notebook(s).
 
     `source` is a notebook, a directory of them, or a list of such. Notebooks that no student
-    submitted are left out (said in the log). Writes out_dir/grades.csv and
-    out_dir/feedback/<student>.md, refusing an out_dir with an earlier run's results unless
-    `overwrite`; returns the SubmissionResults. `log(message)` receives progress lines.
+    submitted are left out (said in the log). Writes out_dir/grades.csv, out_dir/totals.csv
+    and out_dir/feedback/<student>.md, refusing an out_dir with an earlier run's results
+    unless `overwrite`; returns the SubmissionResults. `log(message)` receives progress lines.
     """
     log = log or (lambda message: None)
     sources_given = source if isinstance(source, (list, tuple)) else [source]
@@ -620,7 +639,15 @@ def grade_class(
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(grade_one, tasks))
     (out_dir / "feedback").mkdir(parents=True, exist_ok=True)
-    write_grades(results, out_dir / "grades.csv")
+    rows = write_grades(results, out_dir / "grades.csv")
+    totals = write_totals(rows, out_dir / TOTALS_FILE)
     for student in students:
         write_feedback(student, [r for r in results if r.student == student], out_dir / "feedback")
+    pending = sum(total.manual_pending for total in totals)
+    if pending:
+        log(
+            f"note: {out_dir / TOTALS_FILE} counts the {pending} written answer"
+            f"{'' if pending == 1 else 's'} as 0 until you fill in their points in "
+            f"{out_dir / 'grades.csv'} and run: lectureml-grade totals {out_dir}"
+        )
     return results
