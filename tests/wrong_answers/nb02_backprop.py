@@ -38,6 +38,26 @@ def backward_wrong_bias_row(X, T, W1, W2):
     return E, np.hstack([ones, X]).T @ delta_hidden, np.hstack([ones, Z]).T @ delta_out
 
 
+def backward_bias_row_not_dropped(X, T, W1, W2):
+    """Sends the output deltas back through all of W2, bias row included: (N, M+1) hidden
+    deltas that do not fit h'(A) of shape (N, M), so numpy raises."""
+    ones, A, Z, Y = _forward(X, W1, W2)
+    delta_out = Y - T
+    delta_hidden = (1 - np.tanh(A) ** 2) * (delta_out @ W2.T)
+    E = 0.5 * np.sum((T - Y) ** 2)
+    return E, np.hstack([ones, X]).T @ delta_hidden, np.hstack([ones, Z]).T @ delta_out
+
+
+def backward_dW2_without_bias_row(X, T, W1, W2):
+    """Computes dW2 as Z^T delta_out, without the bias unit's column of ones: (M, K), not W2's
+    shape (M+1, K)."""
+    ones, A, Z, Y = _forward(X, W1, W2)
+    delta_out = Y - T
+    delta_hidden = (1 - np.tanh(A) ** 2) * (delta_out @ W2[1:].T)
+    E = 0.5 * np.sum((T - Y) ** 2)
+    return E, np.hstack([ones, X]).T @ delta_hidden, Z.T @ delta_out
+
+
 def backward_flipped_sign(X, T, W1, W2):
     """Uses t - y as the output delta: the gradient of -E, so descent would climb."""
     ones, A, Z, Y = _forward(X, W1, W2)
@@ -66,6 +86,18 @@ def forward_difference(f, x, h=1e-5):
         x[index] = saved + h
         grad[index] = (f() - base) / h
         x[index] = saved
+    return grad
+
+
+def central_difference_calls_f_with_x(f, x, h=1e-5):
+    """Calls f(x) on a perturbed copy, as if f took the point: f takes no arguments."""
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        shifted = x.copy()
+        shifted[index] += h
+        f_plus = f(shifted)
+        shifted[index] -= 2 * h
+        grad[index] = (f_plus - f(shifted)) / (2 * h)
     return grad
 
 
@@ -167,11 +199,14 @@ WRONG_ANSWERS = {
         backward_without_activation_derivative,
         backward_derivative_of_activation,
         backward_wrong_bias_row,
+        backward_bias_row_not_dropped,
+        backward_dW2_without_bias_row,
         backward_flipped_sign,
         backward_mean_error,
     ],
     "02-central-differences": [
         forward_difference,
+        central_difference_calls_f_with_x,
         central_difference_over_h,
         central_difference_not_restored,
         central_difference_fixed_step,

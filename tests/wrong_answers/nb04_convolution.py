@@ -107,6 +107,21 @@ def conv_transposed_kernel(x, w, stride=1, padding=0):
     return _windows_sum(x_padded, w.T, out_height, out_width, stride)
 
 
+def conv_square_kernel(x, w, stride=1, padding=0):
+    """Takes the kernel's height for both sides (k = len(w)): right for square kernels, a
+    numpy error or a wrong output for the non-square ones."""
+    k = len(w)
+    x_padded = np.pad(x, padding)
+    out_height = _size(x.shape[0], k, stride, padding)
+    out_width = _size(x.shape[1], k, stride, padding)
+    out = np.zeros((out_height, out_width))
+    for i in range(out_height):
+        for j in range(out_width):
+            window = x_padded[i * stride : i * stride + k, j * stride : j * stride + k]
+            out[i, j] = np.sum(window * w)
+    return out
+
+
 SOBEL_Y = np.array([[-1.0, -2.0, -1.0], [0.0, 0.0, 0.0], [1.0, 2.0, 1.0]])
 
 WRONG_ANSWERS = {
@@ -121,6 +136,7 @@ WRONG_ANSWERS = {
         conv_transposed_kernel,
         conv_padding_after_only,
         conv_integer_output,
+        conv_square_kernel,
     ],
     "04-output-sizes": [
         # H + 2p - K without the + 1 everywhere.

@@ -138,6 +138,24 @@ def dead_one_number_for_the_network(weights, biases, x):
     return float(np.mean(np.concatenate([~np.any(a > 0, axis=0) for a in pre])))
 
 
+def dead_alive_fraction(weights, biases, x):
+    """The fraction of units that are alive (positive on some example), not of dead ones."""
+    return np.array(
+        [np.mean(np.any(a > 0, axis=0)) for a in _layer_pre_activations(weights, biases, x)]
+    )
+
+
+def dead_weights_on_the_left(weights, biases, x):
+    """W_l @ h_{l-1} instead of h_{l-1} @ W_l: the shapes do not fit, so numpy raises."""
+    fractions = []
+    h = x
+    for w, b in zip(weights, biases, strict=True):
+        a = w @ h + b
+        fractions.append(1.0 - np.mean(np.any(a > 0, axis=0)))
+        h = np.maximum(a, 0)
+    return np.array(fractions)
+
+
 WRONG_ANSWERS = {
     "06-relu-forward": [
         relu_leaky,
@@ -165,5 +183,7 @@ WRONG_ANSWERS = {
         dead_without_relu_between_layers,
         dead_counts_not_fractions,
         dead_one_number_for_the_network,
+        dead_alive_fraction,
+        dead_weights_on_the_left,
     ],
 }
