@@ -175,6 +175,10 @@ PIXEL_COUNTS = (25, 36, 196, 256, 576)
 JUMP_NOT_UPDATED = (5, 6, 14, 16, 20)
 # The right sides, computed with / and left as floats.
 FLOAT_SIDES = (5.0, 6.0, 14.0, 16.0, 24.0)
+# Doubles the jump before the pooling layer adds it: each pooling adds the new jump, not the old.
+JUMP_DOUBLED_TOO_EARLY = (5, 7, 15, 19, 27)
+# Adds each layer's window side k, starting from 0, as if the jump were always 1.
+WINDOW_SIDES_ADDED = (5, 7, 12, 14, 17)
 
 WRONG_ANSWERS = {
     "05-max-pool-forward": [
@@ -200,5 +204,7 @@ WRONG_ANSWERS = {
         PIXEL_COUNTS,
         JUMP_NOT_UPDATED,
         FLOAT_SIDES,
+        JUMP_DOUBLED_TOO_EARLY,
+        WINDOW_SIDES_ADDED,
     ],
 }

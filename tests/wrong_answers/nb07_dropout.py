@@ -125,6 +125,43 @@ def forward_drops_exact_count(x, p, rng, training=True):
     return x * mask, mask
 
 
+def forward_drops_exact_count_per_row(x, p, rng, training=True):
+    """Drops exactly round(p * units) entries of every example, chosen at random."""
+    if not training:
+        return _identity(x)
+    rows = x.reshape(len(x), -1) if x.ndim > 1 else x.reshape(1, -1)
+    ranks = np.argsort(rng.random(rows.shape), axis=1)
+    mask = (ranks >= round(p * rows.shape[1])) / (1 - p)
+    mask = mask.reshape(x.shape).astype(x.dtype)
+    return x * mask, mask
+
+
+def forward_test_time_float64(x, p, rng, training=True):
+    """Right while training, but the test-time mask np.ones(x.shape) is float64 for float32 x."""
+    if not training:
+        return x.copy(), np.ones(x.shape)
+    mask = ((rng.random(x.shape) >= p) / (1 - p)).astype(x.dtype)
+    return x * mask, mask
+
+
+def forward_own_generator(x, p, rng, training=True):
+    """Makes a generator of its own with a fixed seed: every rng gives the same mask."""
+    if not training:
+        return _identity(x)
+    own = np.random.default_rng(0)
+    mask = ((own.random(x.shape) >= p) / (1 - p)).astype(x.dtype)
+    return x * mask, mask
+
+
+def forward_one_draw_per_example(x, p, rng, training=True):
+    """Draws one number per example and drops or keeps the whole example with it."""
+    if not training:
+        return _identity(x)
+    keep = rng.random((len(x),) + (1,) * (x.ndim - 1)) >= p
+    mask = np.broadcast_to(keep / (1 - p), x.shape).astype(x.dtype)
+    return x * mask, mask
+
+
 # --- 07-dropout-backward: dropout_backward(dout, mask) -------------------------------------
 
 
@@ -175,6 +212,10 @@ WRONG_ANSWERS = {
             forward_returns_keep_mask,
             forward_loses_float32,
             forward_drops_exact_count,
+            forward_drops_exact_count_per_row,
+            forward_test_time_float64,
+            forward_own_generator,
+            forward_one_draw_per_example,
         )
     ],
     "07-dropout-backward": [

@@ -6,12 +6,19 @@ from lectureml import layers
 from lectureml.grading.checks.nb08_deep_cnn import describe_network
 
 
-def _lenet(rng, first_padding=2, pool=layers.MaxPool2D, activation=layers.ReLU, flat=400):
+def _lenet(
+    rng,
+    first_padding=2,
+    pool=layers.MaxPool2D,
+    activation=layers.ReLU,
+    flat=400,
+    second_padding=0,
+):
     return layers.Sequential(
         layers.Conv2D(1, 6, 5, rng, padding=first_padding),
         activation(),
         pool(2),
-        layers.Conv2D(6, 16, 5, rng),
+        layers.Conv2D(6, 16, 5, rng, padding=second_padding),
         activation(),
         pool(2),
         layers.Flatten(),
@@ -38,6 +45,8 @@ _MEAN_POOLING = describe_network(_lenet(_RNG, pool=layers.AvgPool2D))
 # The logistic sigmoid of the original 1998 paper instead of ReLU.
 _SIGMOID = describe_network(_lenet(_RNG, activation=layers.Sigmoid))
 _MISSING_RELU = describe_network(_without_last_relu(_RNG))
+# Pads the second convolution too (14 -> 14 -> 7) and patches Dense to 16 * 7 * 7 = 784 inputs.
+_SECOND_PADDED = describe_network(_lenet(_RNG, second_padding=2, flat=784))
 
 _CORRECT_SHAPES = [
     (6, 28, 28),
@@ -72,6 +81,8 @@ _WITH_BATCH_AXIS = [(1, *shape) for shape in _CORRECT_SHAPES]
 
 # The right sizes, computed with / and left as floats.
 _FLOAT_SHAPES = [tuple(float(n) for n in shape) for shape in _CORRECT_SHAPES]
+# Flatten written down as if it kept the maps: (16, 5, 5) instead of one vector.
+_FLATTEN_KEEPS_MAPS = [*_CORRECT_SHAPES[:6], _CORRECT_SHAPES[5], *_CORRECT_SHAPES[7:]]
 
 # Weights only: forgets one bias per filter / unit.
 _NO_BIASES = [150, 0, 0, 2400, 0, 0, 0, 48000, 0, 10080, 0, 840]
@@ -81,11 +92,25 @@ _ONE_INPUT_CHANNEL = [156, 0, 0, 416, 0, 0, 0, 48120, 0, 10164, 0, 850]
 _UNPADDED_COUNTS = [156, 0, 0, 2416, 0, 0, 0, 30840, 0, 10164, 0, 850]
 # The right counts, computed with / and left as floats.
 _FLOAT_COUNTS = [156.0, 0, 0, 2416.0, 0, 0, 0, 48120.0, 0, 10164.0, 0, 850.0]
+# One bias per input channel or input feature instead of one per filter or unit.
+_BIAS_PER_INPUT = [151, 0, 0, 2406, 0, 0, 0, 48400, 0, 10200, 0, 924]
 
 WRONG_ANSWERS = {
-    "08-lenet-model": [_UNPADDED, _MEAN_POOLING, _SIGMOID, _MISSING_RELU],
-    "08-lenet-shapes": [_UNPADDED_SHAPES, _CHANNELS_LAST_SHAPES, _WITH_BATCH_AXIS, _FLOAT_SHAPES],
-    "08-lenet-parameters": [_NO_BIASES, _ONE_INPUT_CHANNEL, _UNPADDED_COUNTS, _FLOAT_COUNTS],
+    "08-lenet-model": [_UNPADDED, _MEAN_POOLING, _SIGMOID, _MISSING_RELU, _SECOND_PADDED],
+    "08-lenet-shapes": [
+        _UNPADDED_SHAPES,
+        _CHANNELS_LAST_SHAPES,
+        _WITH_BATCH_AXIS,
+        _FLOAT_SHAPES,
+        _FLATTEN_KEEPS_MAPS,
+    ],
+    "08-lenet-parameters": [
+        _NO_BIASES,
+        _ONE_INPUT_CHANNEL,
+        _UNPADDED_COUNTS,
+        _FLOAT_COUNTS,
+        _BIAS_PER_INPUT,
+    ],
     "08-hyperparameters": [
         # Steps far too large with momentum: the network collapses to one class (10%).
         {"learning_rate": 1.0, "momentum": 0.9, "batch_size": 32},
@@ -93,5 +118,9 @@ WRONG_ANSWERS = {
         {"learning_rate": 0.001, "momentum": 0.0, "batch_size": 64},
         # The whole subset as one batch: only two steps in two epochs.
         {"learning_rate": 0.05, "momentum": 0.9, "batch_size": 2000},
+        # Plain SGD: 88.3% on the validation digits, but 86.4% on the test digits.
+        {"learning_rate": 0.1, "momentum": 0.0, "batch_size": 32},
+        # Steps a little too small: 87.6% on the validation digits, 85.9% on the test digits.
+        {"learning_rate": 0.01, "momentum": 0.9, "batch_size": 64},
     ],
 }

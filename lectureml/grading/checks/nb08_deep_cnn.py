@@ -190,7 +190,7 @@ def lenet_reference_parameters():
 
 
 def _judge_per_layer(answer, expected, what, convert, hint=None):
-    """Check one answer per layer; `hint(got, want)` may explain a wrong entry."""
+    """Check one answer per layer; `hint(index, got, want)` may explain a wrong entry."""
     if not isinstance(answer, (list, tuple)):
         return False, f"give a list (or tuple) with one {what} per layer"
     if len(answer) != len(expected):
@@ -200,7 +200,7 @@ def _judge_per_layer(answer, expected, what, convert, hint=None):
         if isinstance(converted, str):
             return False, f"entry {index} is {plain(got)}: {converted}"
         if converted != want:
-            extra = hint(converted, want) if hint else ""
+            extra = hint(index, converted, want) if hint else ""
             return False, f"the {what} of layer {index} is not right (and maybe later ones){extra}"
     return True, ""
 
@@ -217,7 +217,7 @@ def _answer_shape(value):
     return tuple(int(n) for n in value)
 
 
-def _shape_hint(got, want):
+def _shape_hint(index, got, want):
     if len(got) == len(want) + 1:
         return (
             f": {len(got)} sizes look like a batch axis in front; give one example's shape, "
@@ -247,9 +247,28 @@ def judge_lenet_shapes(shapes):
     )
 
 
+def _parameter_hint(index, got, want):
+    kind, settings = LENET_SPECIFICATION[index]
+    if want == 0:
+        return f": a {kind} layer has nothing to learn"
+    weights = int(np.prod(_parameter_shapes(kind, settings)["W"]))
+    if got == weights:
+        return (
+            ": that is the number of its weights only; biases are trainable parameters too, one "
+            "per filter of a convolution and one per unit of a Dense layer"
+        )
+    return ""
+
+
 @value_check("08-lenet-parameters")
 def judge_lenet_parameters(counts):
-    return _judge_per_layer(counts, lenet_reference_parameters(), "parameter count", _answer_count)
+    return _judge_per_layer(
+        counts,
+        lenet_reference_parameters(),
+        "parameter count",
+        _answer_count,
+        hint=_parameter_hint,
+    )
 
 
 # The hyperparameter exercise: a fixed small network, seed, data and epoch count.
