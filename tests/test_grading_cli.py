@@ -12,7 +12,14 @@ from grading_fixtures.builder import SOURCE, SUBMISSIONS
 from lectureml.grading import check
 from lectureml.grading.cli import main
 from lectureml.grading.runner import NESTED_ENV
-from lectureml.grading.selfcheck import SESSION_ENV, _current_notebook, format_report, self_check
+from lectureml.grading.selfcheck import (
+    SESSION_ENV,
+    SelfCheckReport,
+    SelfCheckResult,
+    _current_notebook,
+    format_report,
+    self_check,
+)
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "lectureml-grade"
 
@@ -219,3 +226,25 @@ def test_check_outside_jupyterlab_says_how_to_name_the_notebook(monkeypatch, cap
     assert capsys.readouterr().out == (
         "cannot tell which notebook this is; call check('NAME.ipynb') with its path\n"
     )
+
+
+def test_the_report_keeps_a_long_message_whole_and_indents_its_lines():
+    """A visible test's explanation (the shapes, then the student's own numpy error) runs to
+    several lines and past 300 characters; the student must see all of it, under its exercise."""
+    explanation = "The kernel is not square: K_H = w.shape[0] = 3 rows, K_W = w.shape[1] = 2. " * 5
+    message = f"AssertionError: conv raised IndexError: index 2 is out of bounds\n{explanation}"
+    report = SelfCheckReport(
+        [
+            SelfCheckResult("04-conv2d-tests", 2, "fail", message),
+            SelfCheckResult("04-output-sizes-tests", 1, "pass", ""),
+        ],
+        [],
+    )
+    lines = format_report("04-convolution.ipynb", report).splitlines()
+    assert lines == [
+        "04-convolution.ipynb: 1 of 2 exercises pass their visible tests",
+        "  [fail] 04-conv2d-tests (2 points): AssertionError: conv raised IndexError: index 2 "
+        "is out of bounds",
+        f"      {explanation}",
+        "  [pass] 04-output-sizes-tests (1 point)",
+    ]

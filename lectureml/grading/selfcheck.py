@@ -92,7 +92,7 @@ def _outcome(exercise, run, cells, edited_tests, released):
         for c in span
         if c.status == "error" and is_solution_cell(cells[c.index])
     ]
-    return status, truncate(f"{''.join(own[:1])}{test.ename}: {test.evalue}", 300)
+    return status, truncate(f"{''.join(own[:1])}{test.ename}: {test.evalue}")
 
 
 def self_check(path, cell_timeout=DEFAULT_CELL_TIMEOUT, notebook_timeout=1800):
@@ -207,7 +207,10 @@ def format_report(name, report):
     for result in report.results:
         worth = "points unknown" if result.points is None else points_text(result.points)
         line = f"  [{result.status}] {result.grade_id} ({worth})"
-        lines.append(f"{line}: {result.message}" if result.message else line)
+        # A visible test's message may span lines (shapes, then the student's own error):
+        # indented, they stay visibly part of their exercise.
+        message = result.message.replace("\n", "\n      ")
+        lines.append(f"{line}: {message}" if message else line)
     lines += [f"  note: {note}" for note in report.notes]
     return "\n".join(lines)
 
