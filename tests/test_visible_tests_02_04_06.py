@@ -13,27 +13,12 @@ import re
 
 import numpy as np
 import pytest
-from visible_tests import load_wrong_answers, run_solution, run_visible
+from visible_tests import answer_id, fails_with, load_wrong_answers, run_solution, run_visible
 
 from lectureml import diagnostics, mlp
 from lectureml.conv import conv2d
 from lectureml.data import load_mnist_subset
 from lectureml.grading.checks.nb04_convolution import LECTURE_IMAGE
-
-
-def _name(value):
-    return getattr(value, "__name__", None)
-
-
-def _fails_with(notebook, grade_id, namespace, *phrases):
-    """The visible test fails with an AssertionError whose message holds every phrase."""
-    with pytest.raises(AssertionError) as raised:
-        run_visible(notebook, grade_id, namespace)
-    message = str(raised.value)
-    for phrase in phrases:
-        assert phrase in message, f"{phrase!r} not in the message:\n{message}"
-    return raised.value
-
 
 NB02 = load_wrong_answers("nb02_backprop")
 NB04 = load_wrong_answers("nb04_convolution")
@@ -61,14 +46,14 @@ def test_02_the_solutions_pass_their_visible_tests(grade_id, capsys):
     assert "visible tests passed" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong", NB02.WRONG_ANSWERS["02-backward"], ids=_name)
+@pytest.mark.parametrize("wrong", NB02.WRONG_ANSWERS["02-backward"], ids=answer_id)
 def test_02_the_visible_test_catches_every_wrong_backward_pass(wrong):
-    _fails_with("02-backprop", "02-backward", _namespace_02(backward_pass=wrong))
+    fails_with("02-backprop", "02-backward", _namespace_02(backward_pass=wrong))
 
 
 def test_02_a_backward_pass_through_the_bias_row_hears_about_the_shapes():
     """d_out @ W2.T: numpy's broadcast error, explained with W2's bias row."""
-    error = _fails_with(
+    error = fails_with(
         "02-backprop",
         "02-backward",
         _namespace_02(backward_pass=NB02.backward_bias_row_not_dropped),
@@ -95,24 +80,24 @@ def test_02_a_backward_pass_through_the_bias_row_hears_about_the_shapes():
         ),
         (NB02.backward_wrong_bias_row, ["dW2 is right, dW1 (shape (3, 3)) is not"]),
     ],
-    ids=lambda value: _name(value) or "",
+    ids=lambda value: answer_id(value) or "",
 )
 def test_02_the_backward_messages_say_what_was_expected_and_what_came(wrong, phrases):
-    _fails_with("02-backprop", "02-backward", _namespace_02(backward_pass=wrong), *phrases)
+    fails_with("02-backprop", "02-backward", _namespace_02(backward_pass=wrong), *phrases)
 
 
 @pytest.mark.parametrize(
     ("name", "wrong"),
     [("central_differences", f) for f in NB02.WRONG_ANSWERS["02-central-differences"]]
     + [("relative_error", f) for f in NB02.WRONG_ANSWERS["02-relative-error"]],
-    ids=lambda value: _name(value) or value,
+    ids=lambda value: answer_id(value) or value,
 )
 def test_02_the_visible_test_catches_every_wrong_gradient_checker(name, wrong):
-    _fails_with("02-backprop", "02-gradcheck", _namespace_02(**{name: wrong}))
+    fails_with("02-backprop", "02-gradcheck", _namespace_02(**{name: wrong}))
 
 
 def test_02_calling_f_with_an_argument_is_explained():
-    _fails_with(
+    fails_with(
         "02-backprop",
         "02-gradcheck",
         _namespace_02(central_differences=NB02.central_difference_calls_f_with_x),
@@ -143,13 +128,13 @@ def test_04_the_solutions_pass_their_visible_tests(grade_id):
     run_visible("04-convolution", grade_id, _namespace_04())
 
 
-@pytest.mark.parametrize("wrong", NB04.WRONG_ANSWERS["04-conv2d"], ids=_name)
+@pytest.mark.parametrize("wrong", NB04.WRONG_ANSWERS["04-conv2d"], ids=answer_id)
 def test_04_the_visible_test_catches_every_wrong_convolution(wrong):
-    _fails_with("04-convolution", "04-conv2d", _namespace_04(conv2d_single_channel=wrong))
+    fails_with("04-convolution", "04-conv2d", _namespace_04(conv2d_single_channel=wrong))
 
 
 def test_04_a_convolution_for_square_kernels_only_hears_where_it_assumed_that():
-    error = _fails_with(
+    error = fails_with(
         "04-convolution",
         "04-conv2d",
         _namespace_04(conv2d_single_channel=NB04.conv_square_kernel),
@@ -168,11 +153,11 @@ def test_04_a_convolution_for_square_kernels_only_hears_where_it_assumed_that():
         (NB04.conv_windows_not_strided, ["outputs differ, the first at (i, j) = (0, 1): expected"]),
         (NB04.conv_integer_output, ["got dtype int64"]),
     ],
-    ids=lambda value: _name(value) or "",
+    ids=lambda value: answer_id(value) or "",
 )
 def test_04_the_convolution_messages_show_what_came(wrong, phrases):
     namespace = _namespace_04(conv2d_single_channel=wrong)
-    _fails_with("04-convolution", "04-conv2d", namespace, *phrases)
+    fails_with("04-convolution", "04-conv2d", namespace, *phrases)
 
 
 @pytest.mark.parametrize(
@@ -190,7 +175,7 @@ def test_04_the_convolution_messages_show_what_came(wrong, phrases):
     ids=["float", "float-shape", "none", "list", "batch-second"],
 )
 def test_04_the_visible_test_checks_the_form_of_the_sizes(sizes, phrase):
-    _fails_with("04-convolution", "04-output-sizes", _namespace_04(output_sizes=sizes), phrase)
+    fails_with("04-convolution", "04-output-sizes", _namespace_04(output_sizes=sizes), phrase)
 
 
 @pytest.mark.parametrize(
@@ -199,7 +184,7 @@ def test_04_the_visible_test_checks_the_form_of_the_sizes(sizes, phrase):
 )
 def test_04_the_visible_test_catches_every_wrong_kernel(kernel):
     namespace = _namespace_04(horizontal_edge_kernel=kernel)
-    _fails_with("04-convolution", "04-horizontal-edge-kernel", namespace)
+    fails_with("04-convolution", "04-horizontal-edge-kernel", namespace)
 
 
 @pytest.mark.parametrize(
@@ -216,7 +201,7 @@ def test_04_the_visible_test_catches_every_wrong_kernel(kernel):
 )
 def test_04_the_kernel_messages_name_the_responses(kernel, phrase):
     namespace = _namespace_04(horizontal_edge_kernel=kernel)
-    _fails_with("04-convolution", "04-horizontal-edge-kernel", namespace, phrase)
+    fails_with("04-convolution", "04-horizontal-edge-kernel", namespace, phrase)
 
 
 # --- 06: ReLU networks as in section 6 ---------------------------------------------------------
@@ -261,10 +246,10 @@ def test_06_the_solutions_pass_their_visible_tests(namespace_06, grade_id):
         ]
         for wrong in NB06.WRONG_ANSWERS[grade_id]
     ],
-    ids=lambda value: _name(value) or value,
+    ids=lambda value: answer_id(value) or value,
 )
 def test_06_the_visible_tests_catch_every_wrong_function(namespace_06, grade_id, name, wrong):
-    _fails_with("06-relu", grade_id, {**namespace_06, name: wrong})
+    fails_with("06-relu", grade_id, {**namespace_06, name: wrong})
 
 
 @pytest.mark.parametrize(
@@ -291,10 +276,10 @@ def test_06_the_visible_tests_catch_every_wrong_function(namespace_06, grade_id,
             ["the entry at a = 0 must be 0, got 50.0"],
         ),
     ],
-    ids=lambda value: _name(value) or "",
+    ids=lambda value: answer_id(value) or "",
 )
 def test_06_the_relu_messages_show_what_came(namespace_06, grade_id, name, wrong, phrases):
-    _fails_with("06-relu", grade_id, {**namespace_06, name: wrong}, *phrases)
+    fails_with("06-relu", grade_id, {**namespace_06, name: wrong}, *phrases)
 
 
 @pytest.mark.parametrize(
@@ -309,11 +294,11 @@ def test_06_the_relu_messages_show_what_came(namespace_06, grade_id, name, wrong
         (NB06.dead_without_relu_between_layers, "layer 1 agrees, so look at what a layer passes"),
         (NB06.dead_weights_on_the_left, "a_1 = x @ weights[0] + biases[0] is (N, M_1) = (3, 4)"),
     ],
-    ids=lambda value: _name(value) or "",
+    ids=lambda value: answer_id(value) or "",
 )
 def test_06_each_dead_unit_mistake_gets_its_own_message(namespace_06, wrong, phrase):
     message = str(
-        _fails_with("06-relu", "06-dead-units", {**namespace_06, "dead_unit_fraction": wrong})
+        fails_with("06-relu", "06-dead-units", {**namespace_06, "dead_unit_fraction": wrong})
     )
     assert phrase in message
     assert message.startswith(("expected [0.5]", "return a", "bias", "dead_unit_fraction raised"))

@@ -9,6 +9,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 WRONG_ANSWERS_DIR = Path(__file__).parent / "wrong_answers"
 
@@ -43,3 +45,20 @@ def load_wrong_answers(module):
     loaded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(loaded)
     return loaded
+
+
+def fails_with(notebook, grade_id, namespace, *phrases):
+    """Run the visible test; it must fail with an AssertionError whose message holds every
+    phrase. Returns the error (its __cause__ is the student's own error, if any)."""
+    with pytest.raises(AssertionError) as raised:
+        run_visible(notebook, grade_id, namespace)
+    message = str(raised.value)
+    for phrase in phrases:
+        assert phrase in message, f"{phrase!r} not in the message:\n{message}"
+    return raised.value
+
+
+def answer_id(value):
+    """A parametrize id: a wrong answer's function name (None for values, so pytest numbers
+    them)."""
+    return getattr(value, "__name__", None)

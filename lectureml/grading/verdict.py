@@ -36,6 +36,16 @@ def is_integer(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
+def judge_count(value, name, expected, hint):
+    """(ok, message) for a count a student typed: an integer (see `is_integer`) equal to
+    expected; the message names `name`, what was given and, when the value is wrong, the hint."""
+    if not is_integer(value):
+        return False, f"{name} must be an integer, got {plain(value)}"
+    if int(value) != expected:
+        return False, f"{name} = {int(value)} is not right: {hint}"
+    return True, ""
+
+
 def as_int_tuple(value):
     """A tuple or list of integers (see `is_integer`) as a tuple of ints, else None: how the
     checks read a shape a student typed as (6, 24, 24), [6, 24, 24] or from numpy."""

@@ -8,7 +8,7 @@ import numpy as np
 
 from lectureml import activations
 from lectureml.grading import function_check, value_check
-from lectureml.grading.verdict import as_int_tuple, is_integer, key_problem, plain
+from lectureml.grading.verdict import as_int_tuple, judge_count, key_problem, plain
 
 
 def _network(rng, D, M, K, N):
@@ -89,11 +89,9 @@ N_PARAMETERS = (_D + 1) * _M + (_M + 1) * _K
 @value_check("01-n-parameters")
 def judge_n_parameters(n_parameters):
     """The number of weights, biases included, as an integer (79510.0 is a float: rejected)."""
-    if not is_integer(n_parameters):
-        return False, f"n_parameters must be an integer, got {plain(n_parameters)}"
-    if int(n_parameters) != N_PARAMETERS:
-        return False, (
-            f"n_parameters = {int(n_parameters)} is not right: count the entries of both "
-            "weight matrices, bias rows included"
-        )
-    return True, ""
+    return judge_count(
+        n_parameters,
+        "n_parameters",
+        N_PARAMETERS,
+        "count the entries of both weight matrices, bias rows included",
+    )
