@@ -139,12 +139,25 @@ BAD_CELLS = {
         "exercise, points); expected the columns student, notebook, exercise, points, "
         "max_points, status",
     ),
-    "semicolons": (
-        (HEADER, HEADER.replace(",", ";")),
-        "line 1: columns student, notebook, exercise, points, max_points, status not found in "
-        "the header (student;notebook;exercise;points;max_points;status); expected the columns "
-        "student, notebook, exercise, points, max_points, status; the cells are separated by "
-        "';': save the file as CSV with commas",
+    "unquoted decimal comma": (
+        ("conv-explain,1.5,2", "conv-explain,1,5,2"),
+        "line 3 (al, 04-convolution.ipynb, conv-explain): 7 cells, more than the header's 6; "
+        "expected one cell per column. A decimal comma without quotes (1,5) splits a number "
+        "into two cells: write 1.5",
+    ),
+    "sum row": (
+        (
+            "dee,05-pooling.ipynb,pool-explain,0.2,1,manual\n",
+            "dee,05-pooling.ipynb,pool-explain,0.2,1,manual\nTOTAL,,,29,44,\n",
+        ),
+        "line 18 (TOTAL), column notebook: empty; expected the notebook of every row "
+        "(keep sums and comments out of these columns, e.g. in a column of your own)",
+    ),
+    "unknown status": (
+        ("conv-explain,1.5,2,manual", "conv-explain,1.5,2,Manual"),
+        "line 3 (al, 04-convolution.ipynb, conv-explain), column status: 'Manual' is not a "
+        "status; expected one of passed, failed, error, blank, timeout, kernel_died, missing, "
+        "invalid_notebook, manual",
     ),
     "not a number": (
         ("conv-explain,1.5,2", "conv-explain,abc,2"),
@@ -189,8 +202,9 @@ BAD_CELLS = {
     ),
     "short line": (
         ("cy,05-pooling.ipynb,pool-explain,0,1,missing", "cy,05-pooling.ipynb,pool-explain"),
-        "line 13, column points: no cell, the line is shorter than the header; expected a cell "
-        "under each of student, notebook, exercise, points, max_points, status",
+        "line 13 (cy, 05-pooling.ipynb, pool-explain), column points: no cell, the line is "
+        "shorter than the header; expected a cell under each of student, notebook, exercise, "
+        "points, max_points, status",
     ),
     "repeated row": (
         ("dee,05-pooling.ipynb,pool-explain,0.2", "al,05-pooling.ipynb,pool-tests,0.2"),
@@ -224,8 +238,8 @@ def test_an_empty_or_non_utf8_grades_csv_is_refused(tmp_path, capsys):
     offset = latin1.index("\xe9".encode("latin-1"))
     assert main(["totals", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
-        f"lectureml-grade totals: {path} is not UTF-8 text (invalid continuation byte at "
-        f"byte {offset}); save it as CSV UTF-8\n"
+        f"lectureml-grade totals: {path}, line 10: not UTF-8 text (invalid continuation byte "
+        f"at byte {offset}); save it as CSV UTF-8\n"
     )
 
 
@@ -299,3 +313,39 @@ def test_grade_writes_totals_csv_and_totals_agrees_after_the_manual_points(tmp_p
         "1 written answer still has no points (counted as 0), so these totals are not final:\n"
         "  partly_correct: 1\n"
     )
+
+
+def test_semicolon_or_tab_separated_files_with_decimal_commas_give_the_same_totals(tmp_path):
+    """What a spreadsheet set to a German or French locale saves: ';' and 1,5."""
+    for name, separator in (("semicolons", ";"), ("tabs", "\t")):
+        text = GRADES.replace(",", separator).replace("1.5", "1,5").replace("0.1", "0,1")
+        (tmp_path / name).mkdir()
+        graded = _graded_dir(tmp_path / name, text)
+        assert main(["totals", str(graded)]) == 0
+        assert (graded / "totals.csv").read_text(encoding="utf-8") == TOTALS
+
+
+def test_lines_are_counted_as_spreadsheet_rows_when_a_cell_spans_lines(tmp_path, capsys):
+    text = HEADER.replace("status\n", "status,comment\n") + GRADES.removeprefix(HEADER)
+    text = text.replace("conv-tests,2,2,passed\n", 'conv-tests,2,2,passed,"good,\nbut\nlate"\n', 1)
+    text = text.replace("pool-tests,1.5,1.5,passed", "pool-tests,3,1.5,passed", 1)
+    assert _error(tmp_path, capsys, text) == (
+        f"{tmp_path / 'grades.csv'}, line 8 (bo, 05-pooling.ipynb, pool-tests), column points: "
+        "'3' is more than max_points 1.5; expected 0 to 1.5"
+    )
+
+
+def test_a_grades_csv_without_rows_is_refused(tmp_path, capsys):
+    assert _error(tmp_path, capsys, HEADER + ",,,,,\n") == (
+        f"{tmp_path / 'grades.csv'} has no rows under its header; expected one row per "
+        "student, notebook and exercise, as lectureml-grade grade wrote them"
+    )
+
+
+def test_without_written_answers_the_totals_are_final_and_say_why(tmp_path, capsys):
+    autograded_only = "".join(
+        line + "\n" for line in GRADES.splitlines() if not line.endswith(("manual", "missing"))
+    )
+    graded = _graded_dir(tmp_path, autograded_only)
+    assert main(["totals", str(graded)]) == 0
+    assert capsys.readouterr().out.endswith("\nno written answers to grade: the totals are final\n")

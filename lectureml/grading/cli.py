@@ -143,7 +143,10 @@ def _parser():
         "points of the written answers, and rewrites totals.csv beside it: one row per student "
         "with the points of each notebook, points, max_points (every exercise, written ones "
         "included) and manual_pending (written answers whose points cell is still empty; they "
-        "count 0). Prints who still has answers pending.",
+        "count 0). Prints who still has answers pending. Cells may be separated by commas, or "
+        "by semicolons or tabs (then 2,5 reads as 2.5). A cell it cannot sum stops it with "
+        "exit code 2 and one line naming the row, column, value and what was expected; "
+        "totals.csv is then left as it was. Details: docs/grading.md.",
     )
     totals_parser.add_argument(
         "grades",

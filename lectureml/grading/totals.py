@@ -18,6 +18,7 @@ columns `student`, one per notebook (its file name without `.ipynb`, in file-nam
 """
 
 import csv
+import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from pathlib import Path
 from lectureml.grading.feedback import format_points
 
 GRADES_COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "status")
+KEY_COLUMNS = ("student", "notebook", "exercise")
 TOTALS_FILE = "totals.csv"
 EXPECTED_NUMBER = "a number with a decimal point, such as 2 or 2.5"
 
@@ -58,6 +60,7 @@ class StudentTotal:
     points: float = 0.0
     max_points: float = 0.0
     manual_pending: int = 0
+    manual_answers: int = 0
 
 
 def student_totals(rows):
@@ -71,6 +74,7 @@ def student_totals(rows):
         total.points += earned
         total.max_points += row.max_points
         total.manual_pending += row.pending
+        total.manual_answers += row.status == "manual"
     return list(totals.values())
 
 
@@ -99,6 +103,8 @@ def write_totals(rows, path):
 def pending_report(totals):
     """Console lines saying how many written answers still lack points, by student."""
     pending = sum(total.manual_pending for total in totals)
+    if not any(total.manual_answers for total in totals):
+        return "no written answers to grade: the totals are final"
     if not pending:
         return "every written answer has its points: the totals are final"
     lines = [
@@ -124,69 +130,118 @@ def rewrite_totals(grades_path):
 
 
 def read_grades(path):
-    """The GradeRows of a grades.csv, checked; GradesFileError says what is wrong and where."""
+    """The GradeRows of a grades.csv, checked; GradesFileError says what is wrong and where.
+
+    Line numbers are rows as a spreadsheet numbers them (the header is line 1), also when a
+    cell holds several lines. Cells may be separated by commas, semicolons or tabs (the
+    header tells which); with semicolons or tabs a decimal comma (2,5) is read as 2.5.
+    """
     path = Path(path)
     try:
-        # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte order mark.
-        with open(path, newline="", encoding="utf-8-sig") as file:
-            reader = csv.DictReader(file)
-            _check_header(path, reader.fieldnames)
-            rows, first_line = [], {}
-            for cells in reader:
-                if not any(cells[column] for column in GRADES_COLUMNS):
-                    continue  # spreadsheets save emptied rows as ",,,,,"
-                row = _parse_row(f"{path}, line {reader.line_num}", cells)
-                key = (row.student, row.notebook, row.exercise)
-                if key in first_line:
-                    raise GradesFileError(
-                        f"{path}, line {reader.line_num}: student {row.student}, notebook "
-                        f"{row.notebook}, exercise {row.exercise} is also on line "
-                        f"{first_line[key]}; expected each exercise once per student"
-                    )
-                first_line[key] = reader.line_num
-                rows.append(row)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise GradesFileError(
             f"{path} does not exist; expected the grades.csv that lectureml-grade grade wrote "
             f"(give its --out directory or the file)"
         ) from None
+    try:
+        # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte order mark.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise GradesFileError(
+            f"{path}, line {line}: not UTF-8 text ({error.reason} at byte {error.start}); "
+            f"save it as CSV UTF-8"
+        ) from None
+    separator = _separator(text.partition("\n")[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    try:
+        records = list(reader)
     except csv.Error as error:
         raise GradesFileError(
             f"{path}, line {reader.line_num}: not readable as CSV ({error})"
         ) from None
-    except UnicodeDecodeError as error:
+    if not records:
         raise GradesFileError(
-            f"{path} is not UTF-8 text ({error.reason} at byte {error.start}); save it as CSV UTF-8"
-        ) from None
+            f"{path} is empty; expected the header line {', '.join(GRADES_COLUMNS)}"
+        )
+    positions = _column_positions(path, records[0])
+    rows, first_line = [], {}
+    for line, cells in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line, or a row emptied in a spreadsheet (",,,,,")
+        row = _parse_row(
+            f"{path}, line {line}", cells, positions, len(records[0]), separator != ","
+        )
+        key = (row.student, row.notebook, row.exercise)
+        if key in first_line:
+            raise GradesFileError(
+                f"{path}, line {line}: student {row.student}, notebook {row.notebook}, "
+                f"exercise {row.exercise} is also on line {first_line[key]}; expected each "
+                f"exercise once per student"
+            )
+        first_line[key] = line
+        rows.append(row)
+    if not rows:
+        raise GradesFileError(
+            f"{path} has no rows under its header; expected one row per student, notebook and "
+            f"exercise, as lectureml-grade grade wrote them"
+        )
     return rows
 
 
-def _check_header(path, header):
-    expected = ", ".join(GRADES_COLUMNS)
-    if header is None:
-        raise GradesFileError(f"{path} is empty; expected the header line {expected}")
+def _separator(header_line):
+    """The separator that splits the header into the expected columns (a comma otherwise)."""
+    for separator in (",", ";", "\t"):
+        if set(GRADES_COLUMNS) <= {cell.strip() for cell in header_line.split(separator)}:
+            return separator
+    return ","
+
+
+def _column_positions(path, header):
+    """Column name -> index in the header; GradesFileError when one is missing."""
+    header = [cell.strip() for cell in header]
     missing = [column for column in GRADES_COLUMNS if column not in header]
-    if not missing:
-        return
-    found = ", ".join(header)
-    hint = ""
-    if len(header) == 1 and ";" in header[0]:
-        hint = "; the cells are separated by ';': save the file as CSV with commas"
-    raise GradesFileError(
-        f"{path}, line 1: column{'' if len(missing) == 1 else 's'} {', '.join(missing)} "
-        f"not found in the header ({found}); expected the columns {expected}{hint}"
-    )
-
-
-def _parse_row(where, cells):
-    missing = [column for column in GRADES_COLUMNS if cells[column] is None]
     if missing:
         raise GradesFileError(
-            f"{where}, column {missing[0]}: no cell, the line is shorter than the header; "
+            f"{path}, line 1: column{'' if len(missing) == 1 else 's'} {', '.join(missing)} "
+            f"not found in the header ({', '.join(header)}); expected the columns "
+            f"{', '.join(GRADES_COLUMNS)}"
+        )
+    return {column: header.index(column) for column in GRADES_COLUMNS}
+
+
+def _parse_row(where, cells, positions, width, decimal_comma):
+    """One data row as a GradeRow; `width` is the number of cells in the header."""
+    identity = [cells[positions[key]].strip() for key in KEY_COLUMNS if positions[key] < len(cells)]
+    identity = [cell for cell in identity if cell]
+    if identity:
+        where += f" ({', '.join(identity)})"
+    if any(cell.strip() for cell in cells[width:]):
+        raise GradesFileError(
+            f"{where}: {len(cells)} cells, more than the header's {width}; expected one cell "
+            f"per column. A decimal comma without quotes (1,5) splits a number into two "
+            f"cells: write 1.5"
+        )
+    short = [column for column in GRADES_COLUMNS if positions[column] >= len(cells)]
+    if short:
+        raise GradesFileError(
+            f"{where}, column {short[0]}: no cell, the line is shorter than the header; "
             f"expected a cell under each of {', '.join(GRADES_COLUMNS)}"
         )
-    where += f" ({cells['student']}, {cells['notebook']}, {cells['exercise']})"
-    max_points = _parse_number(where, "max_points", cells["max_points"])
+    cells = {column: cells[positions[column]].strip() for column in GRADES_COLUMNS}
+    for column in (*KEY_COLUMNS, "status"):
+        if not cells[column]:
+            raise GradesFileError(
+                f"{where}, column {column}: empty; expected the {column} of every row "
+                f"(keep sums and comments out of these columns, e.g. in a column of your own)"
+            )
+    if cells["status"] not in _statuses():
+        raise GradesFileError(
+            f"{where}, column status: {cells['status']!r} is not a status; expected one of "
+            f"{', '.join(_statuses())}"
+        )
+    max_points = _parse_number(where, "max_points", cells["max_points"], decimal_comma)
     if max_points is None:
         raise GradesFileError(f"{where}, column max_points: empty; expected {EXPECTED_NUMBER}")
     if max_points < 0:
@@ -194,7 +249,7 @@ def _parse_row(where, cells):
             f"{where}, column max_points: {cells['max_points']!r} is negative; "
             f"expected a number of 0 or more"
         )
-    points = _parse_number(where, "points", cells["points"])
+    points = _parse_number(where, "points", cells["points"], decimal_comma)
     status = cells["status"]
     if points is None and status != "manual":
         raise GradesFileError(
@@ -212,12 +267,19 @@ def _parse_row(where, cells):
     )
 
 
-def _parse_number(where, column, text):
+def _statuses():
+    # Imported here: grade.py imports this module to write totals.csv.
+    from lectureml.grading.grade import STATUSES
+
+    return STATUSES
+
+
+def _parse_number(where, column, text, decimal_comma):
     """The number in a points or max_points cell; None when the cell is empty."""
     if not text.strip():
         return None
     try:
-        value = float(text)
+        value = float(text.replace(",", ".", 1) if decimal_comma else text)
         valid = math.isfinite(value)  # float() also reads "nan" and "inf"
     except ValueError:
         valid = False
