@@ -326,3 +326,54 @@ def test_cached_pair_for_layers_matches_the_public_functions():
         ValueError, match=r"dout must have shape \(2, 4, 4, 4\), got shape \(2, 4, 4, 3\)"
     ):
         _conv2d_backward_from_cache(dout[..., :3], cache)
+
+
+def test_output_shares_memory_with_nothing_else():
+    # conv2d returns the real outputs as a strided view of its own product, skipping a copy:
+    # writing into it must change nothing else, and a compact copy must hold the same values.
+    rng = np.random.default_rng(7)
+    x, w, b = random_case(rng, (2, 3, 6, 5), (4, 3, 3))
+    x_before = x.copy()
+    first = conv2d(x, w, b, padding=1)
+    second = conv2d(x, w, b, padding=1)
+    assert not np.shares_memory(first, second)
+    assert not np.shares_memory(first, x) and not np.shares_memory(first, w)
+    first[...] = 0.0
+    np.testing.assert_array_equal(x, x_before)
+    np.testing.assert_allclose(second, conv2d_naive(x, w, b, padding=1), rtol=1e-12, atol=1e-12)
+    compact = np.ascontiguousarray(second)
+    assert compact.flags.c_contiguous
+    np.testing.assert_array_equal(compact, second)
+
+
+def test_backward_never_holds_the_columns_and_their_gradient_at_once():
+    # Both are (C*KH*KW) x (N * grid positions); building the columns only after the input
+    # gradient's temporary is freed keeps the peak near one of them (it was 2.4 of them).
+    import tracemalloc
+
+    rng = np.random.default_rng(8)
+    x, w, _ = random_case(rng, (16, 8, 14, 14), (16, 3, 3))
+    dout = rng.standard_normal((16, 16, 14, 14))
+    # 72 window entries x 16 images x 15 x 15 grid positions (the padded rows share padding)
+    columns_bytes = 72 * 16 * 15 * 15 * x.itemsize
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        conv2d_backward(dout, x, w, padding=1)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.6 * columns_bytes
+
+
+def test_bias_gradient_has_the_same_bits_whatever_the_layout_of_dout():
+    # Training feeds conv2d_backward the gradient of conv2d's strided output; float32 sums in
+    # another order would round differently and change every trained number in the notebooks.
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((64, 8, 14, 14), dtype=np.float32)
+    w = rng.standard_normal((16, 8, 3, 3), dtype=np.float32)
+    dout = rng.standard_normal((64, 16, 14, 14), dtype=np.float32)
+    kernels_outermost = np.ascontiguousarray(dout.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
+    _, _, db = conv2d_backward(dout, x, w, padding=1)
+    _, _, db_strided = conv2d_backward(kernels_outermost, x, w, padding=1)
+    np.testing.assert_array_equal(db_strided, db)
