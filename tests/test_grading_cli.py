@@ -248,3 +248,37 @@ def test_the_report_keeps_a_long_message_whole_and_indents_its_lines():
         f"      {explanation}",
         "  [pass] 04-output-sizes-tests (1 point)",
     ]
+
+
+def test_the_report_counts_a_form_only_pass_and_says_what_it_checked():
+    report = SelfCheckReport(
+        [
+            SelfCheckResult("03-bump-tests", 2, "fail", "AssertionError: too wide"),
+            SelfCheckResult("03-predict-pieces-tests", 1, "form ok", "the grader checks it"),
+        ],
+        [],
+    )
+    assert format_report("03.ipynb", report).splitlines() == [
+        "03.ipynb: 1 of 2 exercises pass their visible tests",
+        "  [fail] 03-bump-tests (2 points): AssertionError: too wide",
+        "  [form ok] 03-predict-pieces-tests (1 point): the grader checks it",
+    ]
+
+
+@pytest.mark.slow
+def test_check_says_when_a_passing_visible_test_checked_only_the_form(tmp_path):
+    # Such a test printed "form OK" in the notebook, but the terminal said [pass], as if the
+    # value had been checked; the grader may still reject it.
+    nb = nbformat.read(SUBMISSIONS / "correct" / "fixture.ipynb", as_version=4)
+    test_cell = next(cell for cell in nb.cells if cell.id == "shape-tests")
+    test_cell.metadata["lectureml"]["visible_test"] = "form"
+    nbformat.write(nb, tmp_path / "fixture.ipynb")
+    command = [str(CONSOLE_SCRIPT), "check", str(tmp_path / "fixture.ipynb")]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].endswith("fixture.ipynb: 3 of 3 exercises pass their visible tests")
+    assert lines[2] == (
+        "  [form ok] fixture-shape-tests (1 point): the visible test checks only the answer's "
+        "form; the grader checks its value"
+    )

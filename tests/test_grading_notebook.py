@@ -1,6 +1,7 @@
 """Exercise cells, release, rebuild and scoring of lectureml.grading, without a kernel."""
 
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -24,6 +25,7 @@ from lectureml.grading.grade import (
 from lectureml.grading.notebook import (
     MarkerError,
     checks_called,
+    checks_form_only,
     find_exercises,
     fingerprint,
     read_source,
@@ -408,3 +410,24 @@ def test_a_submission_that_cannot_even_be_written_out_is_an_error_not_a_crash(tm
     assert [r.status for r in result.results] == ["error"] * 4
     assert result.notes == ["fixture.ipynb could not be run by the grader."]
     assert "warning: al/fixture.ipynb: UnicodeEncodeError" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("notebook", "form_only"),
+    [
+        ("03-universal-approximation.ipynb", {"03-predict-pieces-tests"}),
+        ("04-convolution.ipynb", {"04-output-sizes-tests"}),
+        ("05-pooling.ipynb", set()),
+    ],
+)
+def test_release_keeps_the_mark_of_visible_tests_that_check_only_the_form(notebook, form_only):
+    # The self-check reads the mark from the student's copy to say "form ok", not "pass".
+    source = read_source(Path(__file__).resolve().parents[1] / "notebooks" / notebook)
+    released = release_notebook(source)
+    marked = {
+        cell.metadata["nbgrader"]["grade_id"] for cell in released.cells if checks_form_only(cell)
+    }
+    assert marked == form_only
+    for cell in released.cells:
+        if checks_form_only(cell):
+            assert cell.metadata["lectureml"]["source"] == fingerprint("".join(cell.source))

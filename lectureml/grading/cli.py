@@ -219,11 +219,11 @@ def main(argv=None):
             return _grade(args)
         if args.command == "totals":
             return _totals(args)
-        from lectureml.grading.selfcheck import format_report, self_check
+        from lectureml.grading.selfcheck import PASSING, format_report, self_check
 
         report = self_check(args.notebook, cell_timeout=args.timeout_cell)
         print(format_report(args.notebook, report))
-        return 0 if all(r.status in ("pass", "manual") for r in report.results) else 1
+        return 0 if all(r.status in (*PASSING, "manual") for r in report.results) else 1
     except (OSError, ValueError, RuntimeError) as error:
         # MarkerError, SetupError and GradesFileError are ValueErrors: the source, the
         # arguments or grades.csv are wrong.

@@ -80,6 +80,15 @@ def released_fingerprint(cell):
     return _released(cell, "source")
 
 
+def checks_form_only(cell):
+    """True for a test cell whose visible asserts check only the answer's form (its type,
+    shape or range), because any value they checked would give the answer away; the author
+    marks it with "visible_test": "form" in the cell's "lectureml" metadata."""
+    metadata = cell.get("metadata")
+    stored = metadata.get(RELEASE_METADATA) if isinstance(metadata, dict) else None
+    return isinstance(stored, dict) and stored.get("visible_test") == "form"
+
+
 def released_grade_id(cell):
     """The grade_id a cell had when release() wrote it (None: none, or released before
     release() recorded it). The cell's own grade_id may since have been edited."""

@@ -67,7 +67,8 @@ def release_cell(cell, index):
         cell.outputs = []
         cell.execution_count = None
         cell.metadata.pop("execution", None)  # the instructor's run's timestamps
-        cell.metadata[RELEASE_METADATA] = {"source": fingerprint(source_text(cell))}
+        # Beside what the author put there, such as a test cell's "visible_test" mark.
+        cell.metadata.setdefault(RELEASE_METADATA, {})["source"] = fingerprint(source_text(cell))
     if grade_id(cell) is not None:
         # Kept apart from nbgrader's, which a student can edit: the grader finds a solution
         # cell whose grade_id was changed by this one, and the self-check says so.

@@ -16,6 +16,7 @@ import nbformat
 from lectureml.grading.expectations import RECORD_ENV
 from lectureml.grading.feedback import points_text, truncate
 from lectureml.grading.notebook import (
+    checks_form_only,
     find_exercises,
     fingerprint,
     grade_id,
@@ -31,6 +32,9 @@ from lectureml.grading.runner import DEFAULT_CELL_TIMEOUT, NESTED_ENV, run_noteb
 SESSION_ENV = "JPY_SESSION_NAME"  # JupyterLab sets it to the notebook's path
 # The naming rule of NOTEBOOKS.md: a solution cell "<grade_id>" is tested by "<grade_id>-tests".
 TESTS_SUFFIX = "-tests"
+FORM_OK = "form ok"
+# Statuses that pass the visible tests; "manual" answers are graded by a person.
+PASSING = ("pass", FORM_OK)
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,8 @@ class SelfCheckReport:
 
 @dataclass(frozen=True)
 class SelfCheckResult:
-    """status: pass, fail, todo (raises NotImplementedError), error, timeout, not run, manual,
+    """status: pass, form ok (passes a visible test that checks only the answer's form),
+    fail, todo (raises NotImplementedError), error, timeout, not run, manual,
     no test (the exercise's test cell was deleted; its points are then unknown, None),
     no solution (no solution cell has the grade_id the grader looks for), or edited test
     (the test cell was changed, so its result says nothing)."""
@@ -84,6 +89,10 @@ def _outcome(exercise, run, cells, edited_tests, released):
     if test is None or test.status == "kernel_died":
         return "not run", "the kernel died or the notebook ran out of time before this test"
     if test.status == "ok":
+        if checks_form_only(cells[exercise.cell_index]):
+            return FORM_OK, (
+                "the visible test checks only the answer's form; the grader checks its value"
+            )
         return "pass", ""
     status = "fail" if test.ename == "AssertionError" else "error"
     # The student's own error usually explains the test's failure better than the test does.
@@ -202,7 +211,7 @@ def _exercise_name(cell):
 
 def format_report(name, report):
     auto = [r for r in report.results if r.status != "manual"]
-    passed = [r for r in auto if r.status == "pass"]
+    passed = [r for r in auto if r.status in PASSING]
     lines = [f"{name}: {len(passed)} of {len(auto)} exercises pass their visible tests"]
     for result in report.results:
         worth = "points unknown" if result.points is None else points_text(result.points)
