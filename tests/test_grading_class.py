@@ -177,6 +177,8 @@ def test_grading_twice_gives_identical_grades_csv(tmp_path):
 @pytest.mark.slow
 def test_the_command_line_writes_grades_and_feedback(tmp_path):
     shutil.copytree(SUBMISSIONS / "correct", tmp_path / "class" / "al")
+    # Not a notebook: graded 0, and not counted among the graded submissions.
+    shutil.copytree(SUBMISSIONS / "invalid_json", tmp_path / "class" / "cy")
     # A browser's second download: the grader takes only the exact name, and says so.
     (tmp_path / "class" / "bo").mkdir()
     shutil.copy(
@@ -191,7 +193,10 @@ def test_the_command_line_writes_grades_and_feedback(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     out = tmp_path / "out"
-    assert done.stdout.startswith("graded 1 submission (1 notebook not submitted) in ")
+    assert done.stdout.startswith(
+        "graded 1 submission (1 could not be read, 1 notebook not submitted) in "
+    )
+    assert "] cy/fixture.ipynb: 0 of 5 points, 4 invalid_notebook (" in done.stderr
     assert done.stdout.endswith(f"; wrote {out / 'grades.csv'} and totals.csv\n")
     assert "note: no student submitted unassigned.ipynb; it is left out" in done.stderr
     assert "] al/fixture.ipynb: 4 of 4 points (" in done.stderr

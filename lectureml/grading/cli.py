@@ -166,7 +166,7 @@ def _parser():
 
 
 def _grade(args):
-    from lectureml.grading.grade import GradeSettings, grade_class, is_missing
+    from lectureml.grading.grade import GradeSettings, grade_class, is_missing, is_unreadable
     from lectureml.grading.totals import TOTALS_FILE
 
     settings = GradeSettings(
@@ -187,10 +187,14 @@ def _grade(args):
     )
     elapsed = time.perf_counter() - started
     missing = sum(is_missing(result) for result in results)
-    graded = len(results) - missing
+    unreadable = sum(is_unreadable(result) for result in results)
+    graded = len(results) - missing - unreadable
+    left_out = f"{missing} notebook{'' if missing == 1 else 's'} not submitted"
+    if unreadable:
+        # Graded 0 like a missing notebook, but not "graded": nothing of it ran.
+        left_out = f"{unreadable} could not be read, {left_out}"
     print(
-        f"graded {graded} submission{'' if graded == 1 else 's'} "
-        f"({missing} notebook{'' if missing == 1 else 's'} not submitted) "
+        f"graded {graded} submission{'' if graded == 1 else 's'} ({left_out}) "
         f"in {elapsed:.1f} s; wrote {Path(args.out) / 'grades.csv'} and {TOTALS_FILE}"
     )
     return 0

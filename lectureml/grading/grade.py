@@ -458,6 +458,11 @@ def is_missing(result):
     return bool(result.results) and all(r.status == "missing" for r in result.results)
 
 
+def is_unreadable(result):
+    """True when the submitted file could not be read as a notebook (nothing of it ran)."""
+    return bool(result.results) and all(r.status == "invalid_notebook" for r in result.results)
+
+
 def write_grades(results, path):
     """grades.csv: one row per (student, notebook, exercise), in a fixed order.
 
